@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"github.com/fastsvelte/fastsvelte/platform/config"
+	"github.com/fastsvelte/fastsvelte/platform/database"
+	"github.com/fastsvelte/fastsvelte/platform/httpserver"
+)
+
+func serve(cfg *config.Config) error {
+	var demo []demoAccount
+	app := fx.New(options(cfg,
+		// Order matters: migrate, then seed, then listen, then say where to go.
+		fx.Invoke(func(db *database.DB, log *slog.Logger) error {
+			if !cfg.ShouldAutoMigrate() {
+				return nil
+			}
+			applied, err := db.MigrateUp(context.Background())
+			if len(applied) > 0 {
+				log.Info("migrations applied", slog.Any("versions", applied))
+			}
+			return err
+		}),
+		fx.Invoke(func(s seedServices) error {
+			if !cfg.ShouldSeedDemo() {
+				return nil
+			}
+			var err error
+			demo, err = seedDemo(context.Background(), cfg, s)
+			return err
+		}),
+		httpserver.Listen,
+		fx.Invoke(func(lc fx.Lifecycle) {
+			lc.Append(fx.StartHook(func() { banner(cfg, demo) }))
+		}),
+	)...)
+	if err := app.Err(); err != nil {
+		return rootCause(err)
+	}
+	app.Run()
+	return nil
+}
+
+func banner(cfg *config.Config, demo []demoAccount) {
+	fmt.Printf("\n  %s is running (%s mode, %s)\n\n", cfg.AppName, cfg.Mode, cfg.Environment)
+	fmt.Printf("    App:       %s/app/\n", cfg.BaseURL)
+	fmt.Printf("    API docs:  %s/api/docs\n", cfg.BaseURL)
+	if cfg.IsDev() {
+		fmt.Printf("    Mailbox:   %s/api/dev/mail  (emails are not sent in dev)\n", cfg.BaseURL)
+	}
+	if len(demo) > 0 {
+		fmt.Printf("\n  Demo logins:\n")
+		for _, d := range demo {
+			fmt.Printf("    %-22s %-18s %s\n", d.Email, d.Password, d.What)
+		}
+	}
+	fmt.Println("\n  Press Ctrl-C to stop.")
+}

@@ -1,0 +1,241 @@
+package auth
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/fastsvelte/fastsvelte/platform/config"
+	"github.com/fastsvelte/fastsvelte/platform/httpserver"
+	"github.com/fastsvelte/fastsvelte/platform/sessions"
+)
+
+// handler adapts HTTP to the Service.
+type handler struct {
+	svc      *Service
+	sessions *sessions.Manager
+	cfg      *config.Config
+}
+
+func newHandler(svc *Service, sm *sessions.Manager, cfg *config.Config) *handler {
+	return &handler{svc: svc, sessions: sm, cfg: cfg}
+}
+
+// getConfig godoc
+//
+//	@Summary	Public client configuration: mode and configured integrations
+//	@Tags		config
+//	@Produce	json
+//	@Success	200	{object}	ConfigResponse
+//	@Router		/config [get]
+func (h *handler) getConfig(c *gin.Context) {
+	c.JSON(http.StatusOK, ConfigResponse{
+		Mode:    h.cfg.Mode,
+		AppName: h.cfg.AppName,
+		Features: Features{
+			GoogleOAuth:       h.cfg.GoogleClientID != "",
+			Billing:           h.cfg.StripeSecretKey != "",
+			EmailVerification: h.cfg.EmailVerification,
+		},
+	})
+}
+
+// signup godoc
+//
+//	@Summary		Create an account
+//	@Description	Always answers 202 with the same message, whether or not the email is taken (the owner of an existing account gets an email instead). organization_name is required in b2b mode.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		SignupRequest	true	"New account"
+//	@Success		202		{object}	MessageResponse
+//	@Failure		400,413,415,422	{object}	httpserver.ErrorResponse
+//	@Router			/auth/signup [post]
+func (h *handler) signup(c *gin.Context) {
+	var req SignupRequest
+	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.Signup(c, req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	msg := "Check your email for a link to confirm your address."
+	if !h.cfg.EmailVerification {
+		msg = "Your account is ready. You can sign in now."
+	}
+	c.JSON(http.StatusAccepted, MessageResponse{Message: msg})
+}
+
+// verifyEmail godoc
+//
+//	@Summary	Confirm an email address with the token from the verification email
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		TokenRequest	true	"Token"
+//	@Success	200		{object}	MessageResponse
+//	@Failure	400,422	{object}	httpserver.ErrorResponse
+//	@Router		/auth/verify-email [post]
+func (h *handler) verifyEmail(c *gin.Context) {
+	var req TokenRequest
+	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.VerifyEmail(c, req.Token); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, MessageResponse{Message: "Your email is confirmed. You can sign in now."})
+}
+
+// resendVerification godoc
+//
+//	@Summary		Send a new verification email
+//	@Description	Always answers 202, whether or not the account exists or is verified.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		EmailRequest	true	"Address"
+//	@Success		202		{object}	MessageResponse
+//	@Failure		400,422	{object}	httpserver.ErrorResponse
+//	@Router			/auth/resend-verification [post]
+func (h *handler) resendVerification(c *gin.Context) {
+	var req EmailRequest
+	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.ResendVerification(c, req.Email); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, MessageResponse{Message: "If that account needs confirming, we sent a new link."})
+}
+
+// login godoc
+//
+//	@Summary		Sign in with email and password
+//	@Description	Sets the session cookie. EMAIL_NOT_VERIFIED and ACCOUNT_SUSPENDED are reported only after a correct password.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"Credentials"
+//	@Success		200		{object}	MeResponse
+//	@Failure		400,401,403,422	{object}	httpserver.ErrorResponse
+//	@Router			/auth/login [post]
+func (h *handler) login(c *gin.Context) {
+	var req LoginRequest
+	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	u, err := h.svc.Login(c, req.Email, req.Password)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	profile, err := h.svc.Profile(c, u.ID, uuid.Nil)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	active := uuid.Nil
+	if profile.Active != nil {
+		active = profile.Active.OrganizationID
+	}
+	if _, err := h.sessions.Create(c, u.ID, active); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toMe(profile))
+}
+
+// logout godoc
+//
+//	@Summary	Sign out: deletes the session and clears the cookie
+//	@Tags		auth
+//	@Success	204
+//	@Failure	401	{object}	httpserver.ErrorResponse
+//	@Router		/auth/logout [post]
+func (h *handler) logout(c *gin.Context) {
+	if err := h.sessions.Destroy(c); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// me godoc
+//
+//	@Summary	The signed-in user, their organizations and effective role
+//	@Tags		users
+//	@Produce	json
+//	@Success	200	{object}	MeResponse
+//	@Failure	401	{object}	httpserver.ErrorResponse
+//	@Router		/users/me [get]
+func (h *handler) me(c *gin.Context) {
+	h.renderMe(c)
+}
+
+// updateMe godoc
+//
+//	@Summary	Change the signed-in user's names
+//	@Tags		users
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		UpdateMeRequest	true	"Fields to change"
+//	@Success	200		{object}	MeResponse
+//	@Failure	400,401,422	{object}	httpserver.ErrorResponse
+//	@Router		/users/me [patch]
+func (h *handler) updateMe(c *gin.Context) {
+	var req UpdateMeRequest
+	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.UpdateNames(c, sessions.MustPrincipal(c).UserID, req.FirstName, req.LastName); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	h.renderMe(c)
+}
+
+func (h *handler) renderMe(c *gin.Context) {
+	p := sessions.MustPrincipal(c)
+	profile, err := h.svc.Profile(c, p.UserID, p.ActiveOrgID)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	// The session's organization is gone (membership removed): remember the fallback.
+	if profile.Active != nil && profile.Active.OrganizationID != p.ActiveOrgID {
+		if err := h.sessions.SetActiveOrganization(c, p.SessionID, profile.Active.OrganizationID); err != nil {
+			httpserver.Fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, toMe(profile))
+}
+
+func toMe(p *Profile) MeResponse {
+	out := MeResponse{
+		ID: p.User.ID, Email: p.User.Email, FirstName: p.User.FirstName, LastName: p.User.LastName,
+		EmailVerified: p.User.Verified(), IsSysAdmin: p.User.IsSysAdmin,
+		Organizations: make([]OrganizationRole, 0, len(p.Memberships)), CreatedAt: p.User.CreatedAt,
+	}
+	if p.EffectiveRole != "" {
+		r := string(p.EffectiveRole)
+		out.Role = &r
+	}
+	if p.Active != nil {
+		out.Organization = &OrganizationRef{ID: p.Active.OrganizationID, Name: p.Active.Name}
+	}
+	for _, m := range p.Memberships {
+		out.Organizations = append(out.Organizations, OrganizationRole{ID: m.OrganizationID, Name: m.Name, Role: string(m.Role)})
+	}
+	return out
+}

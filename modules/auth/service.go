@@ -1,0 +1,288 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/fx"
+
+	"github.com/fastsvelte/fastsvelte/platform/apperr"
+	"github.com/fastsvelte/fastsvelte/platform/clock"
+	"github.com/fastsvelte/fastsvelte/platform/config"
+	"github.com/fastsvelte/fastsvelte/platform/database"
+	"github.com/fastsvelte/fastsvelte/platform/mailer"
+	"github.com/fastsvelte/fastsvelte/platform/sessions"
+)
+
+// SignupHook runs inside the sign-up transaction. Modules above auth provide one
+// to the "auth.signup_hooks" group (orgs creates the first organization); an error
+// rolls the whole sign-up back.
+type SignupHook interface {
+	UserSignedUp(ctx context.Context, e SignupEvent) error
+}
+
+// SignupEvent describes a newly created user.
+type SignupEvent struct {
+	UserID           uuid.UUID
+	FirstName        string
+	OrganizationName string // required in b2b, empty in b2c
+}
+
+// Directory is provided by the orgs module so auth can report a user's
+// organizations without importing orgs.
+type Directory interface {
+	Memberships(ctx context.Context, userID uuid.UUID) ([]Membership, error)
+}
+
+// Membership is one organization a user belongs to, oldest first.
+type Membership struct {
+	OrganizationID uuid.UUID
+	Name           string
+	Role           sessions.Role
+}
+
+// Profile is a user with their organizations and the one the session acts in.
+type Profile struct {
+	User          *User
+	Memberships   []Membership
+	Active        *Membership // nil when the user has no organization
+	EffectiveRole sessions.Role
+}
+
+// Service holds the auth rules.
+type Service struct {
+	store  *store
+	db     *database.DB
+	cfg    *config.Config
+	clock  clock.Clock
+	mail   mailer.Sender
+	log    *slog.Logger
+	hash   *hasher
+	hooks  []SignupHook
+	orgDir Directory
+}
+
+type serviceParams struct {
+	fx.In
+	Store  *store
+	DB     *database.DB
+	Config *config.Config
+	Clock  clock.Clock
+	Mail   mailer.Sender
+	Log    *slog.Logger
+	Hooks  []SignupHook `group:"auth.signup_hooks"`
+	OrgDir Directory
+}
+
+func newService(p serviceParams) *Service {
+	return &Service{
+		store: p.Store, db: p.DB, cfg: p.Config, clock: p.Clock, mail: p.Mail, log: p.Log,
+		hash:  newHasher(p.Config.Argon2MemoryKiB, p.Config.Argon2Iterations, p.Config.Argon2Parallelism),
+		hooks: p.Hooks, orgDir: p.OrgDir,
+	}
+}
+
+// Signup creates an account and its first organization, then mails a verification
+// link. When the email is taken it mails the owner instead and answers the same,
+// so the response never reveals whether an account exists.
+func (s *Service) Signup(ctx context.Context, in SignupRequest) error {
+	if s.cfg.Mode == config.ModeB2B && in.OrganizationName == "" {
+		return apperr.Validation(map[string]string{"organization_name": "is required"})
+	}
+	if s.cfg.Mode == config.ModeB2C {
+		in.OrganizationName = "" // b2c organizations are personal; a name sent anyway is ignored
+	}
+	hash := s.hash.hash(in.Password) // before the lookup, so both outcomes cost the same
+	now := s.clock.Now()
+	u := &User{
+		ID: uuid.Must(uuid.NewV7()), Email: in.Email, EmailNormalized: NormalizeEmail(in.Email),
+		PasswordHash: &hash, FirstName: in.FirstName, LastName: in.LastName,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if !s.cfg.EmailVerification {
+		u.EmailVerifiedAt = &now
+	}
+	var token string
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.insertUser(ctx, u); err != nil {
+			return err
+		}
+		if err := s.runSignupHooks(ctx, u, in.OrganizationName); err != nil {
+			return err
+		}
+		if s.cfg.EmailVerification {
+			var err error
+			token, err = s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, ErrEmailTaken) {
+		existing, lookupErr := s.store.userByEmail(ctx, u.EmailNormalized)
+		if lookupErr != nil {
+			return lookupErr
+		}
+		s.send(ctx, tmplAccountExists, existing.Email, s.linkData(existing, ""))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		s.send(ctx, tmplVerify, u.Email, s.linkData(u, "/app/verify-email?token="+token))
+	}
+	return nil
+}
+
+func (s *Service) runSignupHooks(ctx context.Context, u *User, orgName string) error {
+	for _, h := range s.hooks {
+		if err := h.UserSignedUp(ctx, SignupEvent{UserID: u.ID, FirstName: u.FirstName, OrganizationName: orgName}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VerifyEmail consumes a verification token and marks the address verified.
+func (s *Service) VerifyEmail(ctx context.Context, token string) error {
+	now := s.clock.Now()
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		userID, err := s.store.consumeToken(ctx, hashToken(token), TokenVerifyEmail, now)
+		if err != nil {
+			return err
+		}
+		return s.store.markVerified(ctx, userID, now)
+	})
+}
+
+// ResendVerification mails a fresh link to an unverified account. It answers the
+// same whether or not the account exists or is already verified.
+func (s *Service) ResendVerification(ctx context.Context, email string) error {
+	u, err := s.store.userByEmail(ctx, NormalizeEmail(email))
+	if errors.Is(err, ErrUserNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Verified() || u.CanAct() != nil || !s.cfg.EmailVerification {
+		return nil
+	}
+	var token string
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.retireTokens(ctx, u.ID, TokenVerifyEmail, s.clock.Now()); err != nil {
+			return err
+		}
+		token, err = s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.send(ctx, tmplVerify, u.Email, s.linkData(u, "/app/verify-email?token="+token))
+	return nil
+}
+
+// Login checks credentials. Unverified and suspended accounts are reported only
+// after the password matched, so those states don't leak to someone guessing.
+func (s *Service) Login(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.store.userByEmail(ctx, NormalizeEmail(email))
+	if errors.Is(err, ErrUserNotFound) {
+		s.hash.verify(password, nil)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.hash.verify(password, u.PasswordHash) {
+		return nil, ErrInvalidCredentials
+	}
+	if err := u.CanAct(); err != nil {
+		return nil, err
+	}
+	if s.cfg.EmailVerification && !u.Verified() {
+		return nil, ErrEmailNotVerified
+	}
+	return u, nil
+}
+
+// CheckUser implements sessions.UserChecker.
+func (s *Service) CheckUser(ctx context.Context, userID uuid.UUID) (bool, error) {
+	isSysAdmin, active, err := s.store.userState(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	if !active {
+		return false, apperr.ErrUnauthorized
+	}
+	return isSysAdmin, nil
+}
+
+// Profile loads the user and their organizations, choosing the active one: the
+// session's, or the oldest membership when that one is gone.
+func (s *Service) Profile(ctx context.Context, userID, activeOrgID uuid.UUID) (*Profile, error) {
+	u, err := s.store.userByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.orgDir.Memberships(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{User: u, Memberships: ms}
+	for i := range ms {
+		if ms[i].OrganizationID == activeOrgID {
+			p.Active = &ms[i]
+		}
+	}
+	if p.Active == nil && len(ms) > 0 {
+		p.Active = &ms[0]
+	}
+	if p.Active != nil {
+		p.EffectiveRole = p.Active.Role
+	}
+	if u.IsSysAdmin {
+		p.EffectiveRole = sessions.RoleSysAdmin
+	}
+	return p, nil
+}
+
+// UpdateNames changes the names that are not nil.
+func (s *Service) UpdateNames(ctx context.Context, userID uuid.UUID, first, last *string) error {
+	return s.store.updateNames(ctx, userID, first, last, s.clock.Now())
+}
+
+func (s *Service) issueToken(ctx context.Context, userID uuid.UUID, kind TokenKind, ttl time.Duration) (string, error) {
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.clock.Now()
+	err := s.store.insertToken(ctx, &EmailToken{
+		TokenHash: hashToken(token), Kind: kind, UserID: userID, CreatedAt: now, ExpiresAt: now.Add(ttl),
+	})
+	return token, err
+}
+
+func hashToken(token string) []byte { return sessions.Hash(token) }
+
+// send renders and delivers a mail. A delivery failure is logged, not returned:
+// the user can ask for the mail again, and failing the request would not help.
+func (s *Service) send(ctx context.Context, t *mailer.Template, to string, data mailData) {
+	msg, err := t.Render(to, data)
+	if err == nil {
+		err = s.mail.Send(ctx, msg)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "sending email failed", slog.String("subject", msg.Subject), slog.Any("error", err))
+	}
+}
+
+func (s *Service) linkData(u *User, path string) mailData {
+	return mailData{AppName: s.cfg.AppName, FirstName: u.FirstName, Link: s.cfg.BaseURL + path,
+		LoginLink: s.cfg.BaseURL + "/app/login", Hours: int(s.cfg.VerifyTokenTTL.Hours())}
+}

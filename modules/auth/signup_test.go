@@ -1,0 +1,236 @@
+package auth_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fastsvelte/fastsvelte/platform/testkit"
+)
+
+func TestSignupVerifyLoginB2C(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+
+	body := c.Post("/api/auth/signup", map[string]any{
+		"email": "  Ada@Example.com ", "password": pw, "first_name": " Ada ", "last_name": "Lovelace",
+		"organization_name": "ignored in b2c",
+	}).Expect(202).Map()
+	if body["message"] == "" {
+		t.Fatal("signup answered without a message")
+	}
+	// Stored as entered (trimmed); the mail goes there.
+	mails := app.Mail.To("Ada@Example.com")
+	if len(mails) != 1 || !strings.Contains(mails[0].Text, app.Config.BaseURL+"/app/verify-email?token=") {
+		t.Fatalf("want one verification mail with a link on the base URL, got %+v", mails)
+	}
+
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).ExpectError(403, "EMAIL_NOT_VERIFIED")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "wrong password"}).ExpectError(401, "INVALID_CREDENTIALS")
+
+	token := app.LinkToken("Ada@Example.com", "Confirm")
+	c.Post("/api/auth/verify-email", map[string]any{"token": token}).Expect(200)
+	c.Post("/api/auth/verify-email", map[string]any{"token": token}).ExpectError(400, "INVALID_TOKEN")
+
+	me := c.Post("/api/auth/login", map[string]any{"email": "ADA@EXAMPLE.COM", "password": pw}).Expect(200).Map()
+	if me["email"] != "Ada@Example.com" || me["first_name"] != "Ada" || me["email_verified"] != true || me["role"] != "org_admin" {
+		t.Fatalf("unexpected login body: %v", me)
+	}
+	org := me["organization"].(map[string]any)
+	if org["name"] != "Ada's workspace" {
+		t.Fatalf("b2c personal organization name = %v", org["name"])
+	}
+	got := c.Get("/api/users/me").Expect(200).Map()
+	if got["id"] != me["id"] || len(got["organizations"].([]any)) != 1 {
+		t.Fatalf("/users/me = %v", got)
+	}
+	cur := c.Get("/api/organizations/current").Expect(200).Map()
+	if cur["personal"] != true || cur["role"] != "org_admin" {
+		t.Fatalf("current organization = %v", cur)
+	}
+	// Only the hash of a verification token is stored.
+	var n int
+	if err := app.DB.NewRaw("SELECT count(*) FROM email_tokens WHERE token_hash = sha256(?::bytea)", token).Scan(context.Background(), &n); err != nil || n != 1 {
+		t.Fatalf("token hash lookup: n=%d err=%v", n, err)
+	}
+}
+
+func TestSignupB2BRequiresOrganizationName(t *testing.T) {
+	app := start(t, testkit.Env{"FS_MODE": "b2b"})
+	c := app.Client()
+	d := c.Post("/api/auth/signup", map[string]any{"email": "b@example.com", "password": pw, "first_name": "Bo"}).ExpectError(422, "VALIDATION_ERROR")
+	if d["organization_name"] == nil {
+		t.Fatalf("details should name organization_name: %v", d)
+	}
+	signupVerified(t, app, "b@example.com")
+	me := login(t, app, "b@example.com").Get("/api/users/me").Expect(200).Map()
+	if me["organization"].(map[string]any)["name"] != "Engines" {
+		t.Fatalf("b2b organization = %v", me["organization"])
+	}
+}
+
+func TestSignupExistingEmailDoesNotRevealAccount(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	c := app.Client()
+	fresh := c.Post("/api/auth/signup", map[string]any{"email": "new@example.com", "password": pw, "first_name": "N"}).Expect(202)
+	dup := c.Post("/api/auth/signup", map[string]any{"email": " ADA@example.COM", "password": "another password", "first_name": "Eve"}).Expect(202)
+	if string(fresh.Body) != string(dup.Body) {
+		t.Fatalf("answers differ: %s vs %s", fresh.Body, dup.Body)
+	}
+	mails := app.Mail.To("ada@example.com")
+	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "tried to sign up") {
+		t.Fatalf("owner should be told about the attempt, last mail: %q", last.Subject)
+	}
+	// The original password still works; the attempt changed nothing.
+	login(t, app, "ada@example.com")
+	var users int
+	if err := app.DB.NewRaw("SELECT count(*) FROM users").Scan(context.Background(), &users); err != nil || users != 2 {
+		t.Fatalf("users = %d (%v), want 2", users, err)
+	}
+}
+
+func TestSignupValidation(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	valid := func(over map[string]any) map[string]any {
+		b := map[string]any{"email": "v@example.com", "password": pw, "first_name": "V", "last_name": "W"}
+		for k, v := range over {
+			if v == nil {
+				delete(b, k)
+			} else {
+				b[k] = v
+			}
+		}
+		return b
+	}
+	cases := []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"missing email", valid(map[string]any{"email": nil}), "email"},
+		{"bad email", valid(map[string]any{"email": "not-an-email"}), "email"},
+		{"long email", valid(map[string]any{"email": strings.Repeat("a", 250) + "@x.io"}), "email"},
+		{"short password", valid(map[string]any{"password": "1234567"}), "password"},
+		{"long password", valid(map[string]any{"password": strings.Repeat("p", 129)}), "password"},
+		{"blank first name", valid(map[string]any{"first_name": "   "}), "first_name"},
+		{"long last name", valid(map[string]any{"last_name": strings.Repeat("é", 101)}), "last_name"},
+		{"NUL in name", valid(map[string]any{"first_name": "A\x00B"}), "first_name"},
+		{"NUL in password", valid(map[string]any{"password": "abcdefgh\x00"}), "password"},
+		{"unknown field", valid(map[string]any{"is_sys_admin": true}), "is_sys_admin"},
+		{"wrong type", valid(map[string]any{"email": 5}), "email"},
+	}
+	for _, tc := range cases {
+		d := c.Post("/api/auth/signup", tc.body).ExpectError(422, "VALIDATION_ERROR")
+		if d[tc.field] == nil {
+			t.Errorf("%s: details %v do not name %s", tc.name, d, tc.field)
+		}
+	}
+	c.Post("/api/auth/signup", testkit.Raw(`{"email": "x@example.com",`)).ExpectError(400, "MALFORMED_JSON")
+	c.Post("/api/auth/signup", testkit.Raw(`[1,2]`)).ExpectError(400, "MALFORMED_JSON")
+	c.Post("/api/auth/signup", testkit.Raw(``)).ExpectError(400, "MALFORMED_JSON")
+	c.Header.Set("Content-Type", "text/plain")
+	c.Post("/api/auth/signup", testkit.Raw(`{}`)).ExpectError(415, "UNSUPPORTED_MEDIA_TYPE")
+	c.Header.Del("Content-Type")
+	c.Post("/api/auth/signup", testkit.Raw(`{"email":"`+strings.Repeat("a", 2<<20)+`"}`)).ExpectError(413, "BODY_TOO_LARGE")
+	if n := len(app.Mail.List()); n != 0 {
+		t.Fatalf("invalid sign-ups sent %d mails", n)
+	}
+}
+
+func TestVerificationTokenExpiresAndResend(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	c.Post("/api/auth/signup", map[string]any{"email": "r@example.com", "password": pw, "first_name": "R"}).Expect(202)
+	first := app.LinkToken("r@example.com", "Confirm")
+
+	// Unknown addresses get the same answer and no mail.
+	same := c.Post("/api/auth/resend-verification", map[string]any{"email": "nobody@example.com"}).Expect(202)
+	c.Post("/api/auth/resend-verification", map[string]any{"email": "R@EXAMPLE.com"}).Expect(202)
+	if got := c.Post("/api/auth/resend-verification", map[string]any{"email": "nobody2@example.com"}); string(got.Body) != string(same.Body) {
+		t.Fatal("resend answers differ")
+	}
+	if n := len(app.Mail.To("nobody@example.com")); n != 0 {
+		t.Fatalf("mail sent to unknown address: %d", n)
+	}
+	second := app.LinkToken("r@example.com", "Confirm")
+	if second == first {
+		t.Fatal("resend reused the old token")
+	}
+	// Only the newest link works.
+	c.Post("/api/auth/verify-email", map[string]any{"token": first}).ExpectError(400, "INVALID_TOKEN")
+
+	app.Clock.Advance(app.Config.VerifyTokenTTL + time.Second)
+	c.Post("/api/auth/verify-email", map[string]any{"token": second}).ExpectError(400, "INVALID_TOKEN")
+	c.Post("/api/auth/verify-email", map[string]any{"token": "garbage"}).ExpectError(400, "INVALID_TOKEN")
+	c.Post("/api/auth/verify-email", map[string]any{"token": ""}).ExpectError(422, "VALIDATION_ERROR")
+
+	c.Post("/api/auth/resend-verification", map[string]any{"email": "r@example.com"}).Expect(202)
+	c.Post("/api/auth/verify-email", map[string]any{"token": app.LinkToken("r@example.com", "Confirm")}).Expect(200)
+	before := len(app.Mail.To("r@example.com"))
+	c.Post("/api/auth/resend-verification", map[string]any{"email": "r@example.com"}).Expect(202)
+	if after := len(app.Mail.To("r@example.com")); after != before {
+		t.Fatal("a verified account was sent another verification mail")
+	}
+}
+
+func TestVerificationTokenSingleUseUnderRace(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	c.Post("/api/auth/signup", map[string]any{"email": "race@example.com", "password": pw, "first_name": "R"}).Expect(202)
+	token := app.LinkToken("race@example.com", "Confirm")
+	const n = 8
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			statuses[i] = app.Client().Post("/api/auth/verify-email", map[string]any{"token": token}).Status
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, s := range statuses {
+		switch s {
+		case 200:
+			ok++
+		case 400:
+		default:
+			t.Fatalf("unexpected status %d", s)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d requests used the token, want exactly 1 (%v)", ok, statuses)
+	}
+}
+
+func TestEmailVerificationDisabled(t *testing.T) {
+	app := start(t, testkit.Env{"FS_EMAIL_VERIFICATION": "false"})
+	c := app.Client()
+	c.Post("/api/auth/signup", map[string]any{"email": "q@example.com", "password": pw, "first_name": "Q"}).Expect(202)
+	if n := len(app.Mail.List()); n != 0 {
+		t.Fatalf("no verification mail expected, got %d", n)
+	}
+	login(t, app, "q@example.com")
+	cfg := c.Get("/api/config").Expect(200).Map()
+	if cfg["features"].(map[string]any)["email_verification"] != false {
+		t.Fatalf("config = %v", cfg)
+	}
+}
+
+func TestConfigEndpoint(t *testing.T) {
+	app := start(t, testkit.Env{"FS_MODE": "b2b", "FS_APP_NAME": "Acme"})
+	got := app.Client().Get("/api/config").Expect(200).Map()
+	want := map[string]any{"mode": "b2b", "app_name": "Acme"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Fatalf("config[%s] = %v, want %v", k, got[k], v)
+		}
+	}
+	f := got["features"].(map[string]any)
+	if f["google_oauth"] != false || f["billing"] != false || f["email_verification"] != true {
+		t.Fatalf("features = %v", f)
+	}
+}

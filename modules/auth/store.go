@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fastsvelte/fastsvelte/platform/database"
+)
+
+// store holds the auth module's queries over users and email_tokens.
+type store struct {
+	db *database.DB
+}
+
+func newStore(db *database.DB) *store { return &store{db: db} }
+
+func (s *store) insertUser(ctx context.Context, u *User) error {
+	_, err := s.db.Conn(ctx).NewInsert().Model(u).Exec(ctx)
+	if database.IsUniqueViolation(err, "users_email_normalized_key") {
+		return ErrEmailTaken
+	}
+	return err
+}
+
+func (s *store) userByEmail(ctx context.Context, normalized string) (*User, error) {
+	u := new(User)
+	err := s.db.Conn(ctx).NewSelect().Model(u).Where("email_normalized = ?", normalized).Scan(ctx)
+	if database.IsNoRows(err) {
+		return nil, ErrUserNotFound
+	}
+	return u, err
+}
+
+func (s *store) userByID(ctx context.Context, id uuid.UUID) (*User, error) {
+	u := new(User)
+	err := s.db.Conn(ctx).NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	if database.IsNoRows(err) {
+		return nil, ErrUserNotFound
+	}
+	return u, err
+}
+
+// userState is the per-request check behind every session; it reads three columns.
+func (s *store) userState(ctx context.Context, id uuid.UUID) (isSysAdmin, active bool, err error) {
+	err = s.db.Conn(ctx).NewSelect().Model((*User)(nil)).
+		ColumnExpr("is_sys_admin, suspended_at IS NULL AND deleted_at IS NULL").
+		Where("id = ?", id).Scan(ctx, &isSysAdmin, &active)
+	if database.IsNoRows(err) {
+		return false, false, nil
+	}
+	return isSysAdmin, active, err
+}
+
+func (s *store) updateNames(ctx context.Context, id uuid.UUID, first, last *string, now time.Time) error {
+	q := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).Set("updated_at = ?", now).Where("id = ?", id)
+	if first != nil {
+		q = q.Set("first_name = ?", *first)
+	}
+	if last != nil {
+		q = q.Set("last_name = ?", *last)
+	}
+	_, err := q.Exec(ctx)
+	return err
+}
+
+func (s *store) markVerified(ctx context.Context, id uuid.UUID, now time.Time) error {
+	_, err := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).
+		Set("email_verified_at = COALESCE(email_verified_at, ?), updated_at = ?", now, now).
+		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+func (s *store) promote(ctx context.Context, id uuid.UUID, passwordHash *string, now time.Time) error {
+	q := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).
+		Set("is_sys_admin = true, suspended_at = NULL, updated_at = ?", now).
+		Set("email_verified_at = COALESCE(email_verified_at, ?)", now).
+		Where("id = ?", id)
+	if passwordHash != nil {
+		q = q.Set("password_hash = ?", *passwordHash)
+	}
+	_, err := q.Exec(ctx)
+	return err
+}
+
+func (s *store) insertToken(ctx context.Context, t *EmailToken) error {
+	_, err := s.db.Conn(ctx).NewInsert().Model(t).Exec(ctx)
+	return err
+}
+
+// consumeToken marks a live token used and returns its user in one conditional
+// UPDATE, so two concurrent requests cannot both use it.
+func (s *store) consumeToken(ctx context.Context, hash []byte, kind TokenKind, now time.Time) (uuid.UUID, error) {
+	var userID uuid.UUID
+	err := s.db.Conn(ctx).NewUpdate().Model((*EmailToken)(nil)).
+		Set("used_at = ?", now).
+		Where("token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > ?", hash, kind, now).
+		Returning("user_id").Scan(ctx, &userID)
+	if database.IsNoRows(err) {
+		return uuid.Nil, ErrInvalidToken
+	}
+	return userID, err
+}
+
+// retireTokens voids a user's unused tokens of a kind, so only the newest link works.
+func (s *store) retireTokens(ctx context.Context, userID uuid.UUID, kind TokenKind, now time.Time) error {
+	_, err := s.db.Conn(ctx).NewUpdate().Model((*EmailToken)(nil)).
+		Set("used_at = ?", now).
+		Where("user_id = ? AND kind = ? AND used_at IS NULL", userID, kind).Exec(ctx)
+	return err
+}

@@ -1,0 +1,864 @@
+// Package localpg runs a private PostgreSQL server from the PostgreSQL binaries installed
+// on the machine.
+//
+// It exists so that FastSvelte works with zero configuration: `fastsvelte serve` without
+// FS_DB_URL gets a real PostgreSQL (same SQL, same locking, same behaviour as production)
+// whose data persists in the data folder between runs, and tests get a throw-away server
+// without Docker or a system service. The server is a child process bound to loopback
+// TCP only (no unix socket), protected by a generated password, and it dies with us.
+//
+// PostgreSQL refuses to run as root, so when we are root initdb and postgres run as the
+// "postgres" OS user, and the cluster lives in a folder that user can reach.
+package localpg
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Options configures Start.
+type Options struct {
+	// DataDir holds the cluster (DataDir/pg), its generated password (DataDir/pg-password,
+	// mode 0600) and the server log (DataDir/postgres.log). Required.
+	DataDir string
+	// Port is the loopback TCP port; 0 picks a free port at every start.
+	Port int
+	// Database is created if missing; default "fastsvelte".
+	Database string
+	// Ephemeral trades durability for speed (fsync, synchronous_commit and
+	// full_page_writes off): for tests, where nothing needs to survive a crash.
+	Ephemeral bool
+	// Logger receives progress lines; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is a running private PostgreSQL server. Stop it with Stop.
+type Server struct {
+	opts       Options
+	log        *slog.Logger
+	binDir     string
+	dataDir    string // absolute Options.DataDir
+	baseDir    string // parent of the cluster: dataDir, or a relocated folder when root
+	clusterDir string
+	logPath    string
+	password   string
+	port       int
+	runAs      *osUser // nil: run as ourselves
+
+	logFile   *os.File
+	logOffset int64 // where this start's output begins in the log file
+
+	cmd     *exec.Cmd
+	done    chan struct{} // closed when the postgres process has exited
+	waitErr error
+
+	stopMu  sync.Mutex
+	stopped bool
+	stopErr error
+}
+
+const (
+	superuser      = "fastsvelte"
+	defaultDB      = "fastsvelte"
+	readyTimeout   = 60 * time.Second
+	stopTimeout    = 30 * time.Second
+	relocationRoot = "/var/lib/fastsvelte"
+	logRotateSize  = 10 << 20
+)
+
+// running guards against two Servers of this process sharing one cluster (the second
+// would otherwise take the first for a leftover of an earlier run and stop it).
+var running sync.Map // clusterDir -> struct{}
+
+// Start initialises the cluster on first use, starts the server and waits until it
+// accepts connections and Options.Database exists.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("localpg: Options.DataDir is required")
+	}
+	if opts.Database == "" {
+		opts.Database = defaultDB
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	dataDir, err := filepath.Abs(opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("localpg: cannot resolve data directory %q: %w", opts.DataDir, err)
+	}
+	binDir, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:    opts,
+		log:     logger,
+		binDir:  binDir,
+		dataDir: dataDir,
+		logPath: filepath.Join(dataDir, "postgres.log"),
+	}
+	if os.Geteuid() == 0 {
+		if s.runAs, err = lookupOSUser("postgres"); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("localpg: cannot create data directory %s: %w", dataDir, err)
+	}
+	if err := s.chooseBaseDir(); err != nil {
+		return nil, err
+	}
+	s.clusterDir = filepath.Join(s.baseDir, "pg")
+	if _, busy := running.LoadOrStore(s.clusterDir, struct{}{}); busy {
+		return nil, fmt.Errorf("localpg: a server of this process already uses %s", s.clusterDir)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			s.closeLog()
+			running.Delete(s.clusterDir)
+		}
+	}()
+
+	if err := s.openLog(); err != nil {
+		return nil, err
+	}
+	if err := s.prepareCluster(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.stopLeftover(); err != nil {
+		return nil, err
+	}
+	if err := s.startWithRetry(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.ensureDatabase(ctx); err != nil {
+		_ = s.Stop(context.Background())
+		return nil, err
+	}
+	ok = true
+	s.log.Info(fmt.Sprintf("PostgreSQL ready on 127.0.0.1:%d", s.port), "data", s.clusterDir)
+	return s, nil
+}
+
+// URL is the superuser connection URL of Options.Database.
+func (s *Server) URL() string { return s.urlFor(s.opts.Database) }
+
+// AdminURL is the superuser connection URL of the "postgres" maintenance database.
+func (s *Server) AdminURL() string { return s.urlFor("postgres") }
+
+func (s *Server) urlFor(db string) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(superuser, s.password),
+		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
+		Path:     "/" + db,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}
+
+// Stop shuts the server down (fast shutdown: open transactions are rolled back) and
+// waits for it to exit, escalating to SIGQUIT and then SIGKILL if it hangs or ctx ends.
+// Calling it again returns the first result.
+func (s *Server) Stop(ctx context.Context) error {
+	s.stopMu.Lock()
+	defer s.stopMu.Unlock()
+	if s.stopped {
+		return s.stopErr
+	}
+	s.stopped = true
+	s.stopErr = s.stopProcess(ctx)
+	s.closeLog()
+	running.Delete(s.clusterDir)
+	return s.stopErr
+}
+
+func (s *Server) stopProcess(ctx context.Context) error {
+	if s.cmd == nil || s.exited() {
+		return nil
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	timer := time.NewTimer(stopTimeout)
+	defer timer.Stop()
+	select {
+	case <-s.done:
+		return nil
+	case <-timer.C:
+		s.log.Warn("PostgreSQL did not stop after fast shutdown; sending SIGQUIT", "timeout", stopTimeout)
+	case <-ctx.Done():
+		s.log.Warn("PostgreSQL stop interrupted; sending SIGQUIT", "err", ctx.Err())
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-s.done:
+		return nil
+	case <-time.After(10 * time.Second):
+	}
+	_ = s.cmd.Process.Kill()
+	select {
+	case <-s.done:
+		return nil
+	case <-time.After(5 * time.Second):
+		return fmt.Errorf("localpg: PostgreSQL (pid %d) did not exit even after SIGKILL", s.cmd.Process.Pid)
+	}
+}
+
+func (s *Server) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// ---- data directory placement ---------------------------------------------------------
+
+// chooseBaseDir decides where the cluster lives. Normally in DataDir; when we are root and
+// the postgres user cannot reach DataDir (e.g. it is under /root, mode 0700) we leave the
+// user's folder permissions alone and use /var/lib/fastsvelte/<hash of DataDir> instead.
+func (s *Server) chooseBaseDir() error {
+	s.baseDir = s.dataDir
+	if s.runAs == nil {
+		return nil
+	}
+	blocked := s.runAs.unreachable(s.dataDir)
+	if blocked == "" {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(s.dataDir))
+	base := filepath.Join(relocationRoot, hex.EncodeToString(sum[:])[:12])
+	if err := os.MkdirAll(relocationRoot, 0o755); err != nil {
+		return fmt.Errorf("localpg: cannot create %s: %w", relocationRoot, err)
+	}
+	if err := os.Mkdir(base, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("localpg: cannot create %s: %w", base, err)
+	}
+	if err := os.Chown(base, int(s.runAs.uid), int(s.runAs.gid)); err != nil {
+		return fmt.Errorf("localpg: cannot hand %s to the postgres user: %w", base, err)
+	}
+	if b := s.runAs.unreachable(base); b != "" {
+		return fmt.Errorf("localpg: the postgres user cannot reach %s (blocked at %s) nor %s", s.dataDir, blocked, b)
+	}
+	// A note for humans wondering what this folder belongs to.
+	_ = os.WriteFile(filepath.Join(base, "ORIGIN"), []byte(s.dataDir+"\n"), 0o644)
+	s.baseDir = base
+	s.log.Info(fmt.Sprintf("PostgreSQL data for %s lives in %s (the postgres user cannot reach %s)",
+		s.dataDir, filepath.Join(base, "pg"), blocked))
+	return nil
+}
+
+// prepareCluster loads (or creates) the password and runs initdb if the cluster is new.
+func (s *Server) prepareCluster(ctx context.Context) error {
+	initialised := fileExists(filepath.Join(s.clusterDir, "PG_VERSION"))
+	pwPath := filepath.Join(s.dataDir, "pg-password")
+	pw, err := os.ReadFile(pwPath)
+	switch {
+	case err == nil:
+		s.password = strings.TrimSpace(string(pw))
+		if s.password == "" {
+			return fmt.Errorf("localpg: password file %s is empty; delete it and %s to start over", pwPath, s.clusterDir)
+		}
+	case errors.Is(err, fs.ErrNotExist) && !initialised:
+		s.password = randomHex(24)
+		if err := writeFileAtomic(pwPath, []byte(s.password+"\n"), 0o600); err != nil {
+			return fmt.Errorf("localpg: cannot write password file: %w", err)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("localpg: cluster %s exists but its password file %s is missing; delete %s to re-initialise it",
+			s.clusterDir, pwPath, s.clusterDir)
+	default:
+		return fmt.Errorf("localpg: cannot read password file: %w", err)
+	}
+
+	if err := os.MkdirAll(s.clusterDir, 0o700); err != nil {
+		return fmt.Errorf("localpg: cannot create cluster directory: %w", err)
+	}
+	if err := s.fixClusterOwnership(); err != nil {
+		return err
+	}
+	if initialised {
+		return nil
+	}
+	// The marker tells a later run that leftovers in the cluster folder come from an
+	// initdb of ours that was cut short, and may be wiped.
+	marker := filepath.Join(s.baseDir, ".pg-initdb-in-progress")
+	if entries, _ := os.ReadDir(s.clusterDir); len(entries) > 0 {
+		if !fileExists(marker) {
+			return fmt.Errorf("localpg: %s is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away or delete it", s.clusterDir)
+		}
+		if err := emptyDir(s.clusterDir); err != nil {
+			return fmt.Errorf("localpg: cannot clear the remains of an interrupted initdb in %s: %w", s.clusterDir, err)
+		}
+	}
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		return fmt.Errorf("localpg: cannot write %s: %w", marker, err)
+	}
+	if err := s.initdb(ctx); err != nil {
+		_ = emptyDir(s.clusterDir)
+		return err
+	}
+	_ = os.Remove(marker)
+	return nil
+}
+
+// fixClusterOwnership makes the cluster folder belong to the user running postgres, with
+// the 0700 mode postgres insists on. The folder is ours alone, so this is safe.
+func (s *Server) fixClusterOwnership() error {
+	fi, err := os.Stat(s.clusterDir)
+	if err != nil {
+		return fmt.Errorf("localpg: %w", err)
+	}
+	if fi.Mode().Perm()&0o027 != 0 {
+		if err := os.Chmod(s.clusterDir, 0o700); err != nil {
+			return fmt.Errorf("localpg: cannot restrict permissions of %s: %w", s.clusterDir, err)
+		}
+	}
+	if s.runAs == nil {
+		return nil
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid == s.runAs.uid {
+		return nil
+	}
+	err = filepath.WalkDir(s.clusterDir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, int(s.runAs.uid), int(s.runAs.gid))
+	})
+	if err != nil {
+		return fmt.Errorf("localpg: cannot hand %s to the postgres user: %w", s.clusterDir, err)
+	}
+	return nil
+}
+
+func (s *Server) initdb(ctx context.Context) error {
+	s.log.Info("initialising PostgreSQL cluster in " + s.clusterDir)
+	// The password goes through a file so it never shows in a process list; the file
+	// must be readable by the user initdb runs as, so it sits in the (reachable) base dir.
+	f, err := os.CreateTemp(s.baseDir, ".initdb-pw-*")
+	if err != nil {
+		return fmt.Errorf("localpg: cannot create initdb password file: %w", err)
+	}
+	pwFile := f.Name()
+	defer os.Remove(pwFile)
+	_, err = f.WriteString(s.password + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && s.runAs != nil {
+		err = os.Chown(pwFile, int(s.runAs.uid), int(s.runAs.gid))
+	}
+	if err != nil {
+		return fmt.Errorf("localpg: cannot write initdb password file: %w", err)
+	}
+
+	run := func(locale string) ([]byte, error) {
+		args := []string{
+			"-D", s.clusterDir, "-U", superuser, "--auth=scram-sha-256", "--pwfile=" + pwFile,
+			"-E", "UTF8", "--locale=" + locale,
+		}
+		if s.opts.Ephemeral {
+			args = append(args, "--no-sync")
+		}
+		cmd := exec.CommandContext(ctx, filepath.Join(s.binDir, "initdb"), args...)
+		cmd.Dir = s.baseDir
+		cmd.Env = childEnv()
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.runAs.credential()}
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		_, _ = s.logFile.Write(out.Bytes())
+		return out.Bytes(), err
+	}
+	out, err := run("C.UTF-8")
+	if err != nil && ctx.Err() == nil && bytes.Contains(bytes.ToLower(out), []byte("locale")) {
+		s.log.Info("locale C.UTF-8 unavailable, initialising with locale C")
+		out, err = run("C")
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("localpg: initdb interrupted: %w", ctx.Err())
+		}
+		return fmt.Errorf("localpg: initdb failed (%v): %s", err, lastLines(out, 10))
+	}
+	return nil
+}
+
+// stopLeftover stops a postgres from an earlier run of ours that still holds the
+// cluster (e.g. its parent was killed in a way that skipped Stop and Pdeathsig), and
+// removes a lock file whose pid now belongs to an unrelated process. A lock file of a
+// dead process is left for postgres, which recovers from it by itself.
+func (s *Server) stopLeftover() error {
+	pidFile := filepath.Join(s.clusterDir, "postmaster.pid")
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		return nil
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 || !processAlive(pid) {
+		return nil
+	}
+	if !isPostmasterOf(pid, s.clusterDir) {
+		// postgres would take the live pid for a running postmaster and refuse to start.
+		if err := os.Remove(pidFile); err != nil {
+			return fmt.Errorf("localpg: cannot remove stale %s: %w", pidFile, err)
+		}
+		return nil
+	}
+	s.log.Info("stopping PostgreSQL left running by an earlier run", "pid", pid, "data", s.clusterDir)
+	_ = syscall.Kill(pid, syscall.SIGINT)
+	if waitProcessGone(pid, stopTimeout) {
+		return nil
+	}
+	_ = syscall.Kill(pid, syscall.SIGQUIT)
+	if waitProcessGone(pid, 10*time.Second) {
+		return nil
+	}
+	return fmt.Errorf("localpg: PostgreSQL (pid %d) from an earlier run still holds %s and does not stop", pid, s.clusterDir)
+}
+
+// ---- running the server -----------------------------------------------------------------
+
+func (s *Server) startWithRetry(ctx context.Context) error {
+	for attempt := 1; ; attempt++ {
+		port := s.opts.Port
+		if port == 0 {
+			var err error
+			if port, err = freePort(); err != nil {
+				return fmt.Errorf("localpg: cannot find a free loopback port: %w", err)
+			}
+		}
+		err := s.startOnce(ctx, port)
+		if err == nil {
+			return nil
+		}
+		// Another process may grab the port between our probe and postgres binding it.
+		if s.opts.Port == 0 && attempt == 1 && errors.Is(err, errAddrInUse) {
+			s.log.Info("port taken meanwhile, retrying with another one", "port", port)
+			continue
+		}
+		return err
+	}
+}
+
+var errAddrInUse = errors.New("address already in use")
+
+func (s *Server) startOnce(ctx context.Context, port int) error {
+	s.port = port
+	if off, err := s.logFile.Seek(0, io.SeekEnd); err == nil {
+		s.logOffset = off
+	}
+	args := []string{"-D", s.clusterDir, "-p", strconv.Itoa(port), "-h", "127.0.0.1", "-k", ""}
+	if s.opts.Ephemeral {
+		args = append(args,
+			"-c", "fsync=off",
+			"-c", "synchronous_commit=off",
+			"-c", "full_page_writes=off",
+			// Parallel tests each hold a small pool; the initdb default of 100 runs out.
+			"-c", "max_connections=300",
+			// Checkpoint often (cheap without fsync) so WAL stays small: test clusters
+			// often live on tmpfs, i.e. in memory.
+			"-c", "min_wal_size=32MB",
+			"-c", "max_wal_size=128MB",
+		)
+	}
+	cmd := exec.Command(filepath.Join(s.binDir, "postgres"), args...)
+	cmd.Dir = s.baseDir
+	cmd.Env = childEnv()
+	cmd.Stdout, cmd.Stderr = s.logFile, s.logFile
+	// Own process group: a terminal Ctrl-C reaches only us, and we stop postgres cleanly.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: s.runAs.credential()}
+	// If we die without Stop, the kernel sends SIGINT (fast shutdown) to postgres.
+	setPdeathsig(cmd.SysProcAttr, syscall.SIGINT)
+
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	started := make(chan error, 1)
+	go func() {
+		// Pdeathsig fires when the *thread* that forked the child exits, not the
+		// process; keep this thread alive, and ours alone, for the server's lifetime.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			close(s.done)
+			return
+		}
+		started <- nil
+		s.waitErr = cmd.Wait()
+		close(s.done)
+	}()
+	if err := <-started; err != nil {
+		return fmt.Errorf("localpg: cannot run postgres: %w", err)
+	}
+
+	if err := s.waitReady(ctx); err != nil {
+		if !s.exited() {
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-s.done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-s.done
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// waitReady connects in a loop until the server answers, it exits, ctx ends or 60s pass.
+func (s *Server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	cfg, err := pgx.ParseConfig(s.AdminURL())
+	if err != nil {
+		return fmt.Errorf("localpg: %w", err)
+	}
+	cfg.ConnectTimeout = 2 * time.Second
+	delay := 10 * time.Millisecond
+	for {
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err == nil {
+			_ = conn.Close(ctx)
+			return nil
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && (pgErr.Code == "28P01" || pgErr.Code == "28000") {
+			return fmt.Errorf("localpg: PostgreSQL rejected the password from %s (the cluster in %s was initialised with another one)",
+				filepath.Join(s.dataDir, "pg-password"), s.clusterDir)
+		}
+		select {
+		case <-s.done:
+			tail := s.logTail(15)
+			if strings.Contains(tail, "Address already in use") {
+				return fmt.Errorf("localpg: port %d is in use: %w", s.port, errAddrInUse)
+			}
+			return fmt.Errorf("localpg: PostgreSQL exited during start-up (%v): %s", s.waitErr, tail)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("localpg: PostgreSQL not ready after %s: %s", readyTimeout, s.logTail(15))
+			}
+			return fmt.Errorf("localpg: start interrupted: %w", ctx.Err())
+		case <-time.After(delay):
+		}
+		if delay < 200*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+func (s *Server) ensureDatabase(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, s.AdminURL())
+	if err != nil {
+		return fmt.Errorf("localpg: cannot connect to PostgreSQL: %w", err)
+	}
+	defer conn.Close(context.Background())
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", s.opts.Database).Scan(&exists); err != nil {
+		return fmt.Errorf("localpg: cannot look up database %q: %w", s.opts.Database, err)
+	}
+	if exists {
+		return nil
+	}
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{s.opts.Database}.Sanitize())
+	var pgErr *pgconn.PgError
+	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") { // duplicate_database
+		return fmt.Errorf("localpg: cannot create database %q: %w", s.opts.Database, err)
+	}
+	return nil
+}
+
+// ---- server log -------------------------------------------------------------------------
+
+func (s *Server) openLog() error {
+	if fi, err := os.Stat(s.logPath); err == nil && fi.Size() > logRotateSize {
+		_ = os.Rename(s.logPath, s.logPath+".old")
+	}
+	f, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("localpg: cannot open server log: %w", err)
+	}
+	s.logFile = f
+	fmt.Fprintf(f, "---- fastsvelte localpg start %s ----\n", time.Now().Format(time.RFC3339))
+	return nil
+}
+
+func (s *Server) closeLog() {
+	if s.logFile != nil {
+		_ = s.logFile.Close()
+		s.logFile = nil
+	}
+}
+
+// logTail returns the last n lines the server wrote since the current start attempt.
+func (s *Server) logTail(n int) string {
+	f, err := os.Open(s.logPath)
+	if err != nil {
+		return "(no server log)"
+	}
+	defer f.Close()
+	from := s.logOffset
+	if fi, err := f.Stat(); err == nil && fi.Size()-from > 64<<10 {
+		from = fi.Size() - 64<<10
+	}
+	if _, err := f.Seek(from, io.SeekStart); err != nil {
+		return "(server log unreadable)"
+	}
+	data, _ := io.ReadAll(f)
+	tail := lastLines(data, n)
+	if tail == "" {
+		return "(server log is empty; see " + s.logPath + ")"
+	}
+	return tail
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, " | "))
+}
+
+// ---- OS user ------------------------------------------------------------------------------
+
+type osUser struct {
+	name     string
+	uid, gid uint32
+	groups   []uint32
+}
+
+func lookupOSUser(name string) (*osUser, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("localpg: running as root, and PostgreSQL refuses to run as root, but there is no %q OS user to run it as; "+
+			"create one (useradd --system %s) or set FS_DB_URL", name, name)
+	}
+	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("localpg: OS user %q has a non-numeric uid/gid (%s/%s)", name, u.Uid, u.Gid)
+	}
+	ou := &osUser{name: name, uid: uint32(uid), gid: uint32(gid)}
+	gids, _ := u.GroupIds()
+	for _, g := range gids {
+		if v, err := strconv.ParseUint(g, 10, 32); err == nil {
+			ou.groups = append(ou.groups, uint32(v))
+		}
+	}
+	if len(ou.groups) == 0 {
+		ou.groups = []uint32{ou.gid}
+	}
+	return ou, nil
+}
+
+// credential is nil (run as ourselves) for a nil user.
+func (u *osUser) credential() *syscall.Credential {
+	if u == nil {
+		return nil
+	}
+	return &syscall.Credential{Uid: u.uid, Gid: u.gid, Groups: u.groups}
+}
+
+// unreachable returns the first directory on the way to dir (dir included) that u may not
+// traverse, or "" if u can reach everything. It reads permission bits only (no ACLs).
+func (u *osUser) unreachable(dir string) string {
+	p := filepath.Clean(dir)
+	var chain []string
+	for {
+		chain = append(chain, p)
+		parent := filepath.Dir(p)
+		if parent == p {
+			break
+		}
+		p = parent
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		fi, err := os.Stat(chain[i])
+		if err != nil {
+			return chain[i]
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			continue
+		}
+		perm := fi.Mode().Perm()
+		var x fs.FileMode
+		switch {
+		case st.Uid == u.uid:
+			x = 0o100
+		case u.inGroup(st.Gid):
+			x = 0o010
+		default:
+			x = 0o001
+		}
+		if perm&x == 0 {
+			return chain[i]
+		}
+	}
+	return ""
+}
+
+func (u *osUser) inGroup(gid uint32) bool {
+	if gid == u.gid {
+		return true
+	}
+	for _, g := range u.groups {
+		if g == gid {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- small helpers ------------------------------------------------------------------------
+
+// setPdeathsig sets SysProcAttr.Pdeathsig where the platform has it (Linux); it is set by
+// name so this file also builds on macOS, where the field does not exist.
+func setPdeathsig(attr *syscall.SysProcAttr, sig syscall.Signal) {
+	f := reflect.ValueOf(attr).Elem().FieldByName("Pdeathsig")
+	if f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(sig) {
+		f.Set(reflect.ValueOf(sig))
+	}
+}
+
+// childEnv is our environment without PG* variables (which would redirect initdb or
+// postgres) and with C messages, so log lines are predictable.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PG") || strings.HasPrefix(kv, "LC_ALL=") || strings.HasPrefix(kv, "LC_MESSAGES=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "LC_MESSAGES=C")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// isPostmasterOf reports whether pid is a postgres serving clusterDir. It errs on the side
+// of "no" so we never signal a process that merely reused an old pid (another PostgreSQL
+// included): on Linux the postmaster's working directory is its data directory.
+func isPostmasterOf(pid int, clusterDir string) bool {
+	if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
+		if strings.TrimSpace(string(comm)) != "postgres" {
+			return false
+		}
+		cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+		if err != nil {
+			return false
+		}
+		want, err := filepath.EvalSymlinks(clusterDir)
+		return err == nil && filepath.Clean(cwd) == want
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ps", "-o", "command=", "-p", strconv.Itoa(pid)).Output()
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(out))
+	return len(fields) > 0 && filepath.Base(fields[0]) == "postgres" && strings.Contains(string(out), clusterDir)
+}
+
+func waitProcessGone(pid int, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if !processAlive(pid) {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return !processAlive(pid)
+}
+
+// emptyDir removes everything inside dir but keeps dir itself (and its owner and mode).
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,195 @@
+package httpserver
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/fastsvelte/fastsvelte/platform/apperr"
+)
+
+// Bind decodes a JSON body strictly into dst and validates it. Every failure is an
+// *apperr.Error: 415 for a non-JSON body, 413 over the size limit, 400 for broken
+// JSON, 422 for unknown fields, wrong types, NUL bytes and failed `validate` tags.
+func Bind(c *gin.Context, dst any) error {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		return apperr.ErrUnsupported
+	}
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return apperr.ErrTooLarge
+		}
+		return apperr.ErrMalformed
+	}
+	if n, ok := dst.(Normalizer); ok {
+		n.Normalize()
+	}
+	return Validate(dst)
+}
+
+// Normalizer is implemented by request types that tidy their input (trim spaces)
+// before validation, so " a@b.com " is accepted as a@b.com rather than rejected.
+type Normalizer interface {
+	Normalize()
+}
+
+func decodeError(err error) error {
+	var (
+		maxErr    *http.MaxBytesError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &maxErr):
+		return apperr.ErrTooLarge
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return apperr.ErrMalformed.WithCause(err) // the body itself has the wrong shape
+		}
+		return apperr.Validation(map[string]string{field: "must be a " + jsonType(typeErr.Type)})
+	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.ErrMalformed
+	}
+	// encoding/json reports unknown fields only as text: `json: unknown field "x"`.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return apperr.Validation(map[string]string{strings.Trim(name, `"`): "is not a known field"})
+	}
+	return apperr.ErrMalformed.WithCause(err)
+}
+
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "list"
+	default:
+		return "object"
+	}
+}
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	// notblank: text that is only white space is as good as missing.
+	_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	})
+	return v
+}
+
+// Validate checks `validate` tags and rejects NUL bytes in any string, returning a
+// 422 whose details map each JSON field to a sentence.
+func Validate(dst any) error {
+	fields := map[string]string{}
+	findNUL(reflect.ValueOf(dst), "", fields)
+	var verrs validator.ValidationErrors
+	if err := validate.Struct(dst); errors.As(err, &verrs) {
+		for _, fe := range verrs {
+			name := fieldPath(fe)
+			if _, seen := fields[name]; !seen {
+				fields[name] = message(fe)
+			}
+		}
+	} else if err != nil {
+		return apperr.ErrInternal.WithCause(err)
+	}
+	if len(fields) > 0 {
+		return apperr.Validation(fields)
+	}
+	return nil
+}
+
+// fieldPath drops the struct name validator puts first ("SignupRequest.email").
+func fieldPath(fe validator.FieldError) string {
+	_, path, ok := strings.Cut(fe.Namespace(), ".")
+	if !ok {
+		return fe.Field()
+	}
+	return path
+}
+
+func message(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "notblank":
+		return "is required"
+	case "email":
+		return "must be a valid email address"
+	case "min":
+		return "must be at least " + fe.Param() + " characters"
+	case "max":
+		return "must be at most " + fe.Param() + " characters"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "uuid":
+		return "must be a UUID"
+	default:
+		return "is invalid"
+	}
+}
+
+// findNUL walks strings in dst: PostgreSQL text cannot hold NUL, so letting one
+// through would surface as a 500 from the database instead of a 422.
+func findNUL(v reflect.Value, path string, out map[string]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			findNUL(v.Elem(), path, out)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			out[path] = "must not contain NUL characters"
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if !t.Field(i).IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" {
+				name = t.Field(i).Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			findNUL(v.Field(i), name, out)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			findNUL(v.Index(i), path, out)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			findNUL(v.MapIndex(k), path, out)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+// Package httpserver is the HTTP plumbing every module shares: the gin engine and
+// its middleware stack, the one place errors become response bodies, strict JSON
+// binding, health probes, the OpenAPI document, static pages, and the listener's
+// lifecycle (graceful shutdown on stop).
+package httpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.uber.org/fx"
+
+	"github.com/fastsvelte/fastsvelte/platform/apperr"
+	"github.com/fastsvelte/fastsvelte/platform/config"
+	"github.com/fastsvelte/fastsvelte/platform/database"
+)
+
+// Module provides the Router modules register on. Only `serve` adds Listen, so
+// the CLI commands can build the same graph without opening a port.
+var Module = fx.Module("httpserver", fx.Provide(NewRouter))
+
+// Listen serves the Router on FS_HTTP_ADDR while the app runs, with graceful shutdown.
+var Listen = fx.Invoke(func(lc fx.Lifecycle, cfg *config.Config, r *Router, log *slog.Logger) {
+	lc.Append(fx.StartStopHook(
+		func(ctx context.Context) error { return r.listen(cfg, log) },
+		func(ctx context.Context) error { return r.shutdown(ctx, cfg) },
+	))
+})
+
+// Router is what modules receive to mount their routes.
+type Router struct {
+	// API is the /api group: every module route lives below it.
+	API    *gin.RouterGroup
+	engine *gin.Engine
+	cop    *http.CrossOriginProtection
+	srv    *http.Server
+	// Addr is the address actually listened on (useful with port 0).
+	Addr string
+}
+
+// NewRouter builds the engine with the middleware stack of DESIGN §6.
+func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, error) {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true // c.Request.Context() values reach services via c
+	// The process is meant to run behind at most one proxy on loopback; anything else
+	// must be configured explicitly, or c.ClientIP() could be spoofed by a header.
+	if err := e.SetTrustedProxies([]string{"127.0.0.1", "::1"}); err != nil {
+		return nil, err
+	}
+	e.Use(requestID(log), recovery(log), accessLog(log),
+		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), bodyLimit(cfg.BodyLimitBytes))
+
+	cop := http.NewCrossOriginProtection()
+	for _, o := range cfg.CORSOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("config: FS_CORS_ORIGINS: %w", err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(denyCrossOrigin))
+
+	r := &Router{API: e.Group("/api"), engine: e, cop: cop}
+	r.API.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.API.GET("/ready", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "database": "ok"})
+	})
+	registerDocs(r.API)
+	e.NoMethod(func(c *gin.Context) {
+		Fail(c, apperr.New(apperr.KindNotFound, "METHOD_NOT_ALLOWED", "This endpoint does not support that method."))
+	})
+	e.NoRoute(staticPages(cfg))
+	return r, nil
+}
+
+// Handler is the complete HTTP handler, cross-origin protection included; tests
+// serve it with httptest.
+func (r *Router) Handler() http.Handler { return r.cop.Handler(r.engine) }
+
+// denyCrossOrigin answers a cross-site unsafe request with the standard error body.
+// It runs outside gin, so it builds the body itself.
+func denyCrossOrigin(w http.ResponseWriter, _ *http.Request) {
+	id := uuid.Must(uuid.NewV7()).String()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Request-Id", id)
+	w.WriteHeader(http.StatusForbidden)
+	_ = json.NewEncoder(w).Encode(ErrorResponse{
+		Code: apperr.ErrCrossOrigin.Code, Message: apperr.ErrCrossOrigin.Message, RequestID: id,
+	})
+}
+
+func (r *Router) listen(cfg *config.Config, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("httpserver: cannot listen on FS_HTTP_ADDR=%s: %w", cfg.HTTPAddr, err)
+	}
+	r.Addr = ln.Addr().String()
+	r.srv = &http.Server{
+		Handler:           r.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := r.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", slog.Any("error", err))
+		}
+	}()
+	log.Info("listening", slog.String("addr", r.Addr), slog.String("url", cfg.BaseURL))
+	return nil
+}
+
+func (r *Router) shutdown(ctx context.Context, cfg *config.Config) error {
+	if r.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.ShutdownTimeout)
+	defer cancel()
+	return r.srv.Shutdown(ctx)
+}
