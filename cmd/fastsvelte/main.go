@@ -2,6 +2,14 @@
 // (default), migrate up|down|status, seed, create-admin, version. Each composes
 // the platform and the feature modules with fx, so every command runs against
 // the same wiring the server uses.
+//
+//	@title						FastSvelte API
+//	@version					1.0
+//	@description				The HTTP API of FastSvelte: JSON in and out, snake_case fields, cookie sessions. Errors share one body: {code, message, details, request_id}.
+//	@BasePath					/api
+//	@securityDefinitions.apikey	SessionCookie
+//	@in							cookie
+//	@name						fs_session
 package main
 
 import (

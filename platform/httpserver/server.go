@@ -69,22 +69,49 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 	cop.SetDenyHandler(http.HandlerFunc(denyCrossOrigin))
 
 	r := &Router{API: e.Group("/api"), engine: e, cop: cop}
-	r.API.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.API.GET("/ready", func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-		defer cancel()
-		if err := db.PingContext(ctx); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ok", "database": "ok"})
-	})
+	r.API.GET("/health", health)
+	r.API.GET("/ready", ready(db))
 	registerDocs(r.API)
 	e.NoMethod(func(c *gin.Context) {
 		Fail(c, apperr.New(apperr.KindNotFound, "METHOD_NOT_ALLOWED", "This endpoint does not support that method."))
 	})
 	e.NoRoute(staticPages(cfg))
 	return r, nil
+}
+
+// HealthResponse answers the probes.
+type HealthResponse struct {
+	Status   string `json:"status" enums:"ok,unavailable"`
+	Database string `json:"database,omitempty" enums:"ok,unreachable"`
+} // @name HealthResponse
+
+// health godoc
+//
+//	@Summary	Liveness: the process answers
+//	@Tags		health
+//	@Produce	json
+//	@Success	200	{object}	HealthResponse
+//	@Router		/health [get]
+func health(c *gin.Context) { c.JSON(http.StatusOK, HealthResponse{Status: "ok"}) }
+
+// ready godoc
+//
+//	@Summary	Readiness: the database answers within 2 s
+//	@Tags		health
+//	@Produce	json
+//	@Success	200	{object}	HealthResponse
+//	@Failure	503	{object}	HealthResponse
+//	@Router		/ready [get]
+func ready(db *database.DB) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			c.JSON(http.StatusServiceUnavailable, HealthResponse{Status: "unavailable", Database: "unreachable"})
+			return
+		}
+		c.JSON(http.StatusOK, HealthResponse{Status: "ok", Database: "ok"})
+	}
 }
 
 // Handler is the complete HTTP handler, cross-origin protection included; tests
