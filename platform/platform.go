@@ -11,6 +11,7 @@ import (
 	"github.com/fastsvelte/fastsvelte/platform/httpserver"
 	"github.com/fastsvelte/fastsvelte/platform/logging"
 	"github.com/fastsvelte/fastsvelte/platform/mailer"
+	"github.com/fastsvelte/fastsvelte/platform/ratelimit"
 	"github.com/fastsvelte/fastsvelte/platform/sessions"
 )
 
@@ -21,4 +22,5 @@ var Module = fx.Options(
 	httpserver.Module,
 	sessions.Module,
 	mailer.Module,
+	ratelimit.Module,
 )

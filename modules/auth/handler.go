@@ -2,12 +2,14 @@ package auth
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/fastsvelte/fastsvelte/platform/config"
 	"github.com/fastsvelte/fastsvelte/platform/httpserver"
+	"github.com/fastsvelte/fastsvelte/platform/ratelimit"
 	"github.com/fastsvelte/fastsvelte/platform/sessions"
 )
 
@@ -16,11 +18,23 @@ type handler struct {
 	svc      *Service
 	sessions *sessions.Manager
 	cfg      *config.Config
+	limits   *ratelimit.Limiter
 }
 
-func newHandler(svc *Service, sm *sessions.Manager, cfg *config.Config) *handler {
-	return &handler{svc: svc, sessions: sm, cfg: cfg}
+func newHandler(svc *Service, sm *sessions.Manager, cfg *config.Config, limits *ratelimit.Limiter) *handler {
+	return &handler{svc: svc, sessions: sm, cfg: cfg, limits: limits}
 }
+
+// Limits on the endpoints an attacker would hammer. Per-address limits are looser
+// than per-IP ones would need to be to stop guessing, and stricter than a person
+// ever hits; they also cap how many mails one address can be sent.
+var (
+	loginPerIP    = ratelimit.Rule{Name: "login:ip", Limit: 50, Window: 15 * time.Minute}
+	loginPerEmail = ratelimit.Rule{Name: "login:email", Limit: 20, Window: 15 * time.Minute}
+	signupPerIP   = ratelimit.Rule{Name: "signup:ip", Limit: 20, Window: time.Hour}
+	mailPerIP     = ratelimit.Rule{Name: "mail:ip", Limit: 30, Window: time.Hour}
+	mailPerEmail  = ratelimit.Rule{Name: "mail:email", Limit: 5, Window: time.Hour}
+)
 
 // getConfig godoc
 //
@@ -55,6 +69,10 @@ func (h *handler) getConfig(c *gin.Context) {
 func (h *handler) signup(c *gin.Context) {
 	var req SignupRequest
 	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.limits.Check(c, signupPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
@@ -109,6 +127,10 @@ func (h *handler) resendVerification(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
+	if err := h.limits.Check(c, mailPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
 	if err := h.svc.ResendVerification(c, req.Email); err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -130,6 +152,10 @@ func (h *handler) resendVerification(c *gin.Context) {
 func (h *handler) login(c *gin.Context) {
 	var req LoginRequest
 	if err := httpserver.Bind(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.limits.Check(c, loginPerIP.For(c.ClientIP()), loginPerEmail.For(NormalizeEmail(req.Email))); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}

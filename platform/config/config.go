@@ -42,6 +42,9 @@ type Config struct {
 
 	HTTPAddr        string        `env:"FS_HTTP_ADDR" envDefault:":8000"`
 	CORSOrigins     []string      `env:"FS_CORS_ORIGINS" envSeparator:","`
+	// TrustedProxies may set X-Forwarded-For; the client IP (rate limits, session
+	// list) is read from it only when the request comes from one of these.
+	TrustedProxies []string `env:"FS_TRUSTED_PROXIES" envSeparator:"," envDefault:"127.0.0.1,::1"`
 	BodyLimitBytes  int64         `env:"FS_BODY_LIMIT_BYTES" envDefault:"1048576"`
 	ShutdownTimeout time.Duration `env:"FS_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	WebDir          string        `env:"FS_WEB_DIR" envDefault:"web/build"`
@@ -132,7 +135,13 @@ func explain(cfg *Config, err error) error {
 	if errors.As(err, &agg) && len(agg.Errors) > 0 {
 		var pe env.ParseError
 		if errors.As(agg.Errors[0], &pe) {
-			return fmt.Errorf("config: %s: invalid %s value: %v", keyOf[pe.Name], pe.Type, errors.Unwrap(pe.Err))
+			// strconv errors wrap a short reason ("invalid syntax"); time.ParseDuration's
+			// error wraps nothing and would print as <nil>, so fall back to the error itself.
+			cause := errors.Unwrap(pe.Err)
+			if cause == nil {
+				cause = pe.Err
+			}
+			return fmt.Errorf("config: %s: invalid %s value: %v", keyOf[pe.Name], pe.Type, cause)
 		}
 		return fmt.Errorf("config: %v", agg.Errors[0])
 	}
@@ -176,6 +185,13 @@ func (c *Config) validate() error {
 		}
 		if ou, err := url.Parse(o); err != nil || ou.Scheme == "" || ou.Host == "" || ou.Path != "" {
 			return fmt.Errorf("config: FS_CORS_ORIGINS: %q is not an origin such as https://app.example.com", o)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("config: FS_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p)
+			}
 		}
 	}
 	switch {

@@ -52,10 +52,10 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true // c.Request.Context() values reach services via c
-	// The process is meant to run behind at most one proxy on loopback; anything else
-	// must be configured explicitly, or c.ClientIP() could be spoofed by a header.
-	if err := e.SetTrustedProxies([]string{"127.0.0.1", "::1"}); err != nil {
-		return nil, err
+	// Only configured proxies may speak for the client, or anyone could pick the IP
+	// that rate limits count against by sending X-Forwarded-For.
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("config: FS_TRUSTED_PROXIES: %w", err)
 	}
 	e.Use(requestID(log), recovery(log), accessLog(log),
 		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), bodyLimit(cfg.BodyLimitBytes))

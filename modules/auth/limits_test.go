@@ -1,0 +1,73 @@
+package auth_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/fastsvelte/fastsvelte/modules"
+	"github.com/fastsvelte/fastsvelte/platform/testkit"
+)
+
+func TestLoginRateLimitPerEmail(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	c := app.Client()
+	for range 20 {
+		c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "wrong password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	}
+	r := c.Post("/api/auth/login", map[string]any{"email": "ADA@example.com", "password": pw})
+	r.ExpectError(429, "RATE_LIMITED")
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 15*60 {
+		t.Fatalf("Retry-After = %q", r.Header.Get("Retry-After"))
+	}
+	// Other accounts are unaffected; after the window the account works again.
+	signupVerified(t, app, "bob@example.com")
+	login(t, app, "bob@example.com")
+	app.Clock.Advance(15*time.Minute + time.Second)
+	login(t, app, "ada@example.com")
+}
+
+func TestMailRateLimitPerAddress(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	c.Post("/api/auth/signup", map[string]any{"email": "m@example.com", "password": pw, "first_name": "M"}).Expect(202)
+	for range 4 {
+		c.Post("/api/auth/resend-verification", map[string]any{"email": "m@example.com"}).Expect(202)
+	}
+	c.Post("/api/auth/resend-verification", map[string]any{"email": "M@example.com"}).ExpectError(429, "RATE_LIMITED")
+	// Unknown addresses are limited the same way, so a 429 reveals nothing.
+	for range 5 {
+		c.Post("/api/auth/resend-verification", map[string]any{"email": "ghost@example.com"}).Expect(202)
+	}
+	c.Post("/api/auth/resend-verification", map[string]any{"email": "ghost@example.com"}).ExpectError(429, "RATE_LIMITED")
+	if n := len(app.Mail.To("m@example.com")); n != 5 {
+		t.Fatalf("%d mails to one address within the hour, want 5", n)
+	}
+}
+
+// Two instances on one database behave as one: sessions, logout and limits are
+// all in PostgreSQL (DESIGN §8).
+func TestTwoInstancesShareState(t *testing.T) {
+	a := start(t, nil)
+	b := testkit.Start(t, modules.All, testkit.Env{"FS_DB_URL": a.Config.DBURL})
+	// Both fake clocks start at the same instant and are never advanced here.
+	signupVerified(t, a, "ada@example.com")
+
+	ca := login(t, a, "ada@example.com")
+	cb := b.Client()
+	cb.SetCookie("fs_session", ca.Cookie("fs_session")) // the load balancer sends the browser to b
+	cb.Get("/api/users/me").Expect(200)
+	cb.Post("/api/auth/logout", nil).Expect(204)
+	ca.Get("/api/users/me").ExpectError(401, "UNAUTHORIZED")
+
+	for i := range 19 { // the login above was the first attempt of the window
+		inst := a
+		if i%2 == 1 {
+			inst = b
+		}
+		inst.Client().Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "wrong password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	}
+	a.Client().Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).ExpectError(429, "RATE_LIMITED")
+	b.Client().Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).ExpectError(429, "RATE_LIMITED")
+}
