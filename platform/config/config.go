@@ -40,11 +40,11 @@ type Config struct {
 	AppName     string `env:"FS_APP_NAME" envDefault:"FastSvelte"`
 	BaseURL     string `env:"FS_BASE_URL" envDefault:"http://localhost:8000"`
 
-	HTTPAddr        string        `env:"FS_HTTP_ADDR" envDefault:":8000"`
-	CORSOrigins     []string      `env:"FS_CORS_ORIGINS" envSeparator:","`
+	HTTPAddr    string   `env:"FS_HTTP_ADDR" envDefault:":8000"`
+	CORSOrigins []string `env:"FS_CORS_ORIGINS" envSeparator:","`
 	// TrustedProxies may set X-Forwarded-For; the client IP (rate limits, session
 	// list) is read from it only when the request comes from one of these.
-	TrustedProxies []string `env:"FS_TRUSTED_PROXIES" envSeparator:"," envDefault:"127.0.0.1,::1"`
+	TrustedProxies  []string      `env:"FS_TRUSTED_PROXIES" envSeparator:"," envDefault:"127.0.0.1,::1"`
 	BodyLimitBytes  int64         `env:"FS_BODY_LIMIT_BYTES" envDefault:"1048576"`
 	ShutdownTimeout time.Duration `env:"FS_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	WebDir          string        `env:"FS_WEB_DIR" envDefault:"web/build"`
