@@ -9,6 +9,7 @@ import (
 	"github.com/fastsvelte/fastsvelte/platform/clock"
 	"github.com/fastsvelte/fastsvelte/platform/database"
 	"github.com/fastsvelte/fastsvelte/platform/httpserver"
+	"github.com/fastsvelte/fastsvelte/platform/jobs"
 	"github.com/fastsvelte/fastsvelte/platform/logging"
 	"github.com/fastsvelte/fastsvelte/platform/mailer"
 	"github.com/fastsvelte/fastsvelte/platform/ratelimit"
@@ -22,5 +23,6 @@ var Module = fx.Options(
 	httpserver.Module,
 	sessions.Module,
 	mailer.Module,
+	jobs.Module,
 	ratelimit.Module,
 )

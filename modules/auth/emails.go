@@ -1,6 +1,15 @@
 package auth
 
-import "github.com/fastsvelte/fastsvelte/platform/mailer"
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/fastsvelte/fastsvelte/platform/jobs"
+	"github.com/fastsvelte/fastsvelte/platform/mailer"
+)
 
 // mailData is what every auth email template can use.
 type mailData struct {
@@ -39,3 +48,81 @@ If it wasn't you, you can ignore this email; your account is unchanged.
 <p>Someone (maybe you) tried to create a {{.AppName}} account with this email address, but you already have one.</p>
 <p><a href="{{.LoginLink}}">Sign in</a></p>
 <p>If it wasn't you, you can ignore this email; your account is unchanged.</p>`)
+
+// Mail is sent by jobs that carry only the user id: the token is minted when the
+// job runs, so no usable link ever sits in the job table, and a send that fails
+// rolls its token back and is retried with a fresh one.
+
+type verifyEmailArgs struct {
+	UserID uuid.UUID `json:"user_id"`
+}
+
+func (verifyEmailArgs) Kind() string { return "auth.verify_email" }
+
+type accountExistsArgs struct {
+	UserID uuid.UUID `json:"user_id"`
+}
+
+func (accountExistsArgs) Kind() string { return "auth.account_exists" }
+
+type verifyEmailWorker struct {
+	river.WorkerDefaults[verifyEmailArgs]
+	svc *Service
+}
+
+// Work mints a fresh link (voiding older ones) and mails it, unless the account
+// no longer needs one.
+func (w *verifyEmailWorker) Work(ctx context.Context, job *river.Job[verifyEmailArgs]) error {
+	s := w.svc
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.store.userByID(ctx, job.Args.UserID)
+		if errors.Is(err, ErrUserNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if u.Verified() || u.CanAct() != nil {
+			return nil
+		}
+		if err := s.store.retireTokens(ctx, u.ID, TokenVerifyEmail, s.clock.Now()); err != nil {
+			return err
+		}
+		token, err := s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
+		if err != nil {
+			return err
+		}
+		return s.deliver(ctx, tmplVerify, u, "/app/verify-email?token="+token)
+	})
+}
+
+type accountExistsWorker struct {
+	river.WorkerDefaults[accountExistsArgs]
+	svc *Service
+}
+
+// Work tells the owner of an address that someone tried to sign up with it.
+func (w *accountExistsWorker) Work(ctx context.Context, job *river.Job[accountExistsArgs]) error {
+	u, err := w.svc.store.userByID(ctx, job.Args.UserID)
+	if errors.Is(err, ErrUserNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return w.svc.deliver(ctx, tmplAccountExists, u, "")
+}
+
+func registerJobs(q *jobs.Queue, svc *Service) {
+	jobs.Register(q, &verifyEmailWorker{svc: svc})
+	jobs.Register(q, &accountExistsWorker{svc: svc})
+}
+
+// deliver renders a template for u (always the stored address) and sends it.
+func (s *Service) deliver(ctx context.Context, t *mailer.Template, u *User, path string) error {
+	msg, err := t.Render(u.Email, s.linkData(u, path))
+	if err != nil {
+		return err
+	}
+	return s.mail.Send(ctx, msg)
+}

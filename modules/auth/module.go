@@ -19,7 +19,7 @@ var Module = fx.Module("auth",
 		newHandler,
 		func(s *Service) sessions.UserChecker { return s },
 	),
-	fx.Invoke(registerRoutes),
+	fx.Invoke(registerRoutes, registerJobs),
 )
 
 func registerRoutes(r *httpserver.Router, h *handler, sm *sessions.Manager) {

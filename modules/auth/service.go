@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +14,7 @@ import (
 	"github.com/fastsvelte/fastsvelte/platform/clock"
 	"github.com/fastsvelte/fastsvelte/platform/config"
 	"github.com/fastsvelte/fastsvelte/platform/database"
+	"github.com/fastsvelte/fastsvelte/platform/jobs"
 	"github.com/fastsvelte/fastsvelte/platform/mailer"
 	"github.com/fastsvelte/fastsvelte/platform/sessions"
 )
@@ -60,8 +60,8 @@ type Service struct {
 	db     *database.DB
 	cfg    *config.Config
 	clock  clock.Clock
+	jobs   *jobs.Queue
 	mail   mailer.Sender
-	log    *slog.Logger
 	hash   *hasher
 	hooks  []SignupHook
 	orgDir Directory
@@ -73,15 +73,15 @@ type serviceParams struct {
 	DB     *database.DB
 	Config *config.Config
 	Clock  clock.Clock
+	Jobs   *jobs.Queue
 	Mail   mailer.Sender
-	Log    *slog.Logger
 	Hooks  []SignupHook `group:"auth.signup_hooks"`
 	OrgDir Directory
 }
 
 func newService(p serviceParams) *Service {
 	return &Service{
-		store: p.Store, db: p.DB, cfg: p.Config, clock: p.Clock, mail: p.Mail, log: p.Log,
+		store: p.Store, db: p.DB, cfg: p.Config, clock: p.Clock, jobs: p.Jobs, mail: p.Mail,
 		hash:  newHasher(p.Config.Argon2MemoryKiB, p.Config.Argon2Iterations, p.Config.Argon2Parallelism),
 		hooks: p.Hooks, orgDir: p.OrgDir,
 	}
@@ -107,7 +107,6 @@ func (s *Service) Signup(ctx context.Context, in SignupRequest) error {
 	if !s.cfg.EmailVerification {
 		u.EmailVerifiedAt = &now
 	}
-	var token string
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.store.insertUser(ctx, u); err != nil {
 			return err
@@ -116,9 +115,7 @@ func (s *Service) Signup(ctx context.Context, in SignupRequest) error {
 			return err
 		}
 		if s.cfg.EmailVerification {
-			var err error
-			token, err = s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
-			return err
+			return s.jobs.Enqueue(ctx, verifyEmailArgs{UserID: u.ID}, nil)
 		}
 		return nil
 	})
@@ -127,16 +124,9 @@ func (s *Service) Signup(ctx context.Context, in SignupRequest) error {
 		if lookupErr != nil {
 			return lookupErr
 		}
-		s.send(ctx, tmplAccountExists, existing.Email, s.linkData(existing, ""))
-		return nil
+		return s.jobs.Enqueue(ctx, accountExistsArgs{UserID: existing.ID}, nil)
 	}
-	if err != nil {
-		return err
-	}
-	if token != "" {
-		s.send(ctx, tmplVerify, u.Email, s.linkData(u, "/app/verify-email?token="+token))
-	}
-	return nil
+	return err
 }
 
 func (s *Service) runSignupHooks(ctx context.Context, u *User, orgName string) error {
@@ -173,19 +163,7 @@ func (s *Service) ResendVerification(ctx context.Context, email string) error {
 	if u.Verified() || u.CanAct() != nil || !s.cfg.EmailVerification {
 		return nil
 	}
-	var token string
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.store.retireTokens(ctx, u.ID, TokenVerifyEmail, s.clock.Now()); err != nil {
-			return err
-		}
-		token, err = s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.send(ctx, tmplVerify, u.Email, s.linkData(u, "/app/verify-email?token="+token))
-	return nil
+	return s.jobs.Enqueue(ctx, verifyEmailArgs{UserID: u.ID}, nil)
 }
 
 // Login checks credentials. Unverified and suspended accounts are reported only
@@ -269,18 +247,6 @@ func (s *Service) issueToken(ctx context.Context, userID uuid.UUID, kind TokenKi
 }
 
 func hashToken(token string) []byte { return sessions.Hash(token) }
-
-// send renders and delivers a mail. A delivery failure is logged, not returned:
-// the user can ask for the mail again, and failing the request would not help.
-func (s *Service) send(ctx context.Context, t *mailer.Template, to string, data mailData) {
-	msg, err := t.Render(to, data)
-	if err == nil {
-		err = s.mail.Send(ctx, msg)
-	}
-	if err != nil {
-		s.log.ErrorContext(ctx, "sending email failed", slog.String("subject", msg.Subject), slog.Any("error", err))
-	}
-}
 
 func (s *Service) linkData(u *User, path string) mailData {
 	return mailData{AppName: s.cfg.AppName, FirstName: u.FirstName, Link: s.cfg.BaseURL + path,

@@ -65,6 +65,9 @@ type Config struct {
 	// reads stay reads under load.
 	SessionTouchInterval time.Duration `env:"FS_SESSION_TOUCH_INTERVAL" envDefault:"1m"`
 
+	JobsWorkers      int           `env:"FS_JOBS_WORKERS" envDefault:"10"`
+	JobsPollInterval time.Duration `env:"FS_JOBS_POLL_INTERVAL" envDefault:"1s"`
+
 	EmailVerification bool          `env:"FS_EMAIL_VERIFICATION" envDefault:"true"`
 	VerifyTokenTTL    time.Duration `env:"FS_VERIFY_TOKEN_TTL" envDefault:"48h"`
 	EmailFrom         string        `env:"FS_EMAIL_FROM" envDefault:"FastSvelte <no-reply@localhost>"`
@@ -203,6 +206,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: FS_SESSION_TTL=%s: must be at least 1m", c.SessionTTL)
 	case c.SessionTouchInterval < 0 || c.SessionTouchInterval >= c.SessionTTL:
 		return fmt.Errorf("config: FS_SESSION_TOUCH_INTERVAL=%s: must be between 0 and FS_SESSION_TTL", c.SessionTouchInterval)
+	case c.JobsWorkers < 1:
+		return fmt.Errorf("config: FS_JOBS_WORKERS=%d: must be at least 1", c.JobsWorkers)
+	case c.JobsPollInterval < time.Millisecond:
+		return fmt.Errorf("config: FS_JOBS_POLL_INTERVAL=%s: must be at least 1ms", c.JobsPollInterval)
 	case c.VerifyTokenTTL < time.Minute:
 		return fmt.Errorf("config: FS_VERIFY_TOKEN_TTL=%s: must be at least 1m", c.VerifyTokenTTL)
 	case c.Argon2MemoryKiB < 8 || c.Argon2Iterations < 1 || c.Argon2Parallelism < 1:

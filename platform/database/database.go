@@ -52,6 +52,14 @@ func (db *DB) Conn(ctx context.Context) bun.IDB {
 	return db.DB
 }
 
+// Tx returns the *sql.Tx open in ctx, for libraries that take one (River).
+func (db *DB) Tx(ctx context.Context) (*sql.Tx, bool) {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx.Tx, true
+	}
+	return nil, false
+}
+
 // WithTx runs fn in a transaction, committing when fn returns nil. A nested call
 // joins the outer transaction, so services compose without knowing who opened it.
 func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {

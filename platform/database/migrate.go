@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
+
 	"github.com/fastsvelte/fastsvelte/db/migrations"
 )
 
@@ -71,7 +74,8 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
-// MigrateUp applies every pending migration and returns the versions applied.
+// MigrateUp applies every pending migration, then River's own schema (the job
+// queue's tables are part of ours), and returns the versions applied.
 func (db *DB) MigrateUp(ctx context.Context) ([]string, error) {
 	var applied []string
 	err := db.withMigrationLock(ctx, func(status []Migration) error {
@@ -83,6 +87,17 @@ func (db *DB) MigrateUp(ctx context.Context) ([]string, error) {
 				return err
 			}
 			applied = append(applied, m.Version)
+		}
+		migrator, err := rivermigrate.New(riverdatabasesql.New(db.DB.DB), nil)
+		if err != nil {
+			return err
+		}
+		res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err != nil {
+			return fmt.Errorf("migrate: river: %w", err)
+		}
+		for _, v := range res.Versions {
+			applied = append(applied, fmt.Sprintf("river_%03d", v.Version))
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -25,15 +26,32 @@ type Stored struct {
 type Mailbox struct {
 	mu   sync.Mutex
 	msgs []Stored // oldest first
+	// failures makes the next sends fail, to test how the app copes with a
+	// provider outage.
+	failures int
+}
+
+// ErrOutage is what Send returns while a simulated outage lasts.
+var ErrOutage = errors.New("mailbox: simulated provider outage")
+
+// FailNext makes the next n sends fail with ErrOutage.
+func (b *Mailbox) FailNext(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failures = n
 }
 
 // NewMailbox returns an empty mailbox.
 func NewMailbox() *Mailbox { return &Mailbox{} }
 
-// Send records m; it never fails.
+// Send records m, unless a simulated outage is on.
 func (b *Mailbox) Send(_ context.Context, m Message) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.failures > 0 {
+		b.failures--
+		return ErrOutage
+	}
 	b.msgs = append(b.msgs, Stored{Message: m, ID: uuid.Must(uuid.NewV7()).String(), CreatedAt: time.Now().UTC()})
 	if len(b.msgs) > mailboxSize {
 		b.msgs = slices.Delete(b.msgs, 0, len(b.msgs)-mailboxSize)

@@ -30,7 +30,7 @@ import (
 )
 
 // Module provides the *Manager.
-var Module = fx.Module("sessions", fx.Provide(New))
+var Module = fx.Module("sessions", fx.Provide(New), fx.Invoke(registerCleanup))
 
 // UserChecker is implemented by the auth module: it reports whether a user may
 // still act (not suspended, not deleted) and whether they are a sys_admin.

@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"context"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -46,6 +47,7 @@ func Start(t testing.TB, modules fx.Option, env Env, extra ...fx.Option) *App {
 		"FS_ARGON2_MEMORY_KIB":  "64", // cheap hashes: the tests check behaviour, not cost
 		"FS_ARGON2_ITERATIONS":  "1",
 		"FS_ARGON2_PARALLELISM": "1",
+		"FS_JOBS_POLL_INTERVAL": "10ms", // mail jobs run promptly; Settle waits for them
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -76,4 +78,43 @@ func Start(t testing.TB, modules fx.Option, env Env, extra ...fx.Option) *App {
 		app.RequireStop()
 	})
 	return a
+}
+
+// Settle waits until the job queue has nothing left to run (mail included), so a
+// test can assert on what was, or was not, sent.
+func (a *App) Settle() {
+	a.T.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var pending int
+		err := a.DB.NewRaw(`SELECT count(*) FROM river_job
+			WHERE state IN ('available', 'pending', 'running', 'scheduled', 'retryable')`).Scan(ctx, &pending)
+		if err != nil {
+			a.T.Fatalf("testkit: settle: %v", err)
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			var states []string
+			_ = a.DB.NewRaw(`SELECT kind || ' ' || state::text || ' attempt ' || attempt || ' ' || coalesce(errors::text, '') FROM river_job`).Scan(ctx, &states)
+			a.T.Fatalf("testkit: %d jobs still pending after 15s: %v", pending, states)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Mails returns the mail sent to addr once the queue has settled, oldest first.
+func (a *App) Mails(addr string) []mailer.Stored {
+	a.T.Helper()
+	a.Settle()
+	return a.Mail.To(addr)
+}
+
+// AllMail returns every mail sent once the queue has settled, newest first.
+func (a *App) AllMail() []mailer.Stored {
+	a.T.Helper()
+	a.Settle()
+	return a.Mail.List()
 }

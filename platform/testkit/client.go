@@ -152,7 +152,7 @@ var linkToken = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 // subject, failing the test if there is none.
 func (a *App) LinkToken(addr, subject string) string {
 	a.T.Helper()
-	msgs := a.Mail.To(addr)
+	msgs := a.Mails(addr)
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if strings.Contains(msgs[i].Subject, subject) {
 			if m := linkToken.FindStringSubmatch(msgs[i].Text); m != nil {

@@ -388,6 +388,9 @@ func (s *Server) initdb(ctx context.Context) error {
 			args = append(args, "--no-sync")
 		}
 		cmd := exec.CommandContext(ctx, filepath.Join(s.binDir, "initdb"), args...)
+		// On cancel, let initdb stop its bootstrap backend and clean up after itself.
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+		cmd.WaitDelay = 10 * time.Second
 		cmd.Dir = s.baseDir
 		cmd.Env = childEnv()
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.runAs.credential()}
@@ -539,6 +542,17 @@ func (s *Server) startOnce(ctx context.Context, port int) error {
 func (s *Server) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
+	// Attempts end as soon as postgres exits: a connect to a port someone else holds
+	// could otherwise hang for the whole connect timeout.
+	attemptCtx, cancelAttempts := context.WithCancel(ctx)
+	defer cancelAttempts()
+	go func() {
+		select {
+		case <-s.done:
+			cancelAttempts()
+		case <-attemptCtx.Done():
+		}
+	}()
 	cfg, err := pgx.ParseConfig(s.AdminURL())
 	if err != nil {
 		return fmt.Errorf("localpg: %w", err)
@@ -546,13 +560,22 @@ func (s *Server) waitReady(ctx context.Context) error {
 	cfg.ConnectTimeout = 2 * time.Second
 	delay := 10 * time.Millisecond
 	for {
-		conn, err := pgx.ConnectConfig(ctx, cfg)
+		conn, err := pgx.ConnectConfig(attemptCtx, cfg)
 		if err == nil {
+			// With a fixed port, whoever answers may be another server that holds it
+			// while ours fails to bind.
+			var dir string
+			err = conn.QueryRow(attemptCtx, "SELECT current_setting('data_directory')").Scan(&dir)
 			_ = conn.Close(ctx)
-			return nil
+			if err == nil && s.isOurDataDir(dir) {
+				return nil
+			}
+			if err == nil {
+				err = fmt.Errorf("another PostgreSQL (data directory %s) answers on port %d", dir, s.port)
+			}
 		}
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && (pgErr.Code == "28P01" || pgErr.Code == "28000") {
+		if errors.As(err, &pgErr) && (pgErr.Code == "28P01" || pgErr.Code == "28000") && !s.exitsSoon() {
 			return fmt.Errorf("localpg: PostgreSQL rejected the password from %s (the cluster in %s was initialised with another one)",
 				filepath.Join(s.dataDir, "pg-password"), s.clusterDir)
 		}
@@ -573,6 +596,26 @@ func (s *Server) waitReady(ctx context.Context) error {
 		if delay < 200*time.Millisecond {
 			delay *= 2
 		}
+	}
+}
+
+func (s *Server) isOurDataDir(dir string) bool {
+	if filepath.Clean(dir) == s.clusterDir {
+		return true
+	}
+	a, err1 := filepath.EvalSymlinks(dir)
+	b, err2 := filepath.EvalSymlinks(s.clusterDir)
+	return err1 == nil && err2 == nil && a == b
+}
+
+// exitsSoon reports whether our postgres exits within a moment: it then was not the
+// server that answered (another one holds the port).
+func (s *Server) exitsSoon() bool {
+	select {
+	case <-s.done:
+		return true
+	case <-time.After(500 * time.Millisecond):
+		return false
 	}
 }
 
