@@ -164,7 +164,7 @@ func (h *handler) login(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	profile, err := h.svc.Profile(c, u.ID, uuid.Nil)
+	profile, err := h.svc.Profile(c, u, uuid.Nil)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -223,16 +223,19 @@ func (h *handler) updateMe(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.svc.UpdateNames(c, sessions.MustPrincipal(c).UserID, req.FirstName, req.LastName); err != nil {
+	p := sessions.MustPrincipal(c)
+	u, err := h.svc.UpdateNames(c, p.User.(*User), req.FirstName, req.LastName)
+	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
+	p.User = u
 	h.renderMe(c)
 }
 
 func (h *handler) renderMe(c *gin.Context) {
 	p := sessions.MustPrincipal(c)
-	profile, err := h.svc.Profile(c, p.UserID, p.ActiveOrgID)
+	profile, err := h.svc.Profile(c, p.User.(*User), p.ActiveOrgID)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

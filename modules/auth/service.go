@@ -189,26 +189,26 @@ func (s *Service) Login(ctx context.Context, email, password string) (*User, err
 	return u, nil
 }
 
-// CheckUser implements sessions.UserChecker.
-func (s *Service) CheckUser(ctx context.Context, userID uuid.UUID) (bool, error) {
-	isSysAdmin, active, err := s.store.userState(ctx, userID)
+// CheckUser implements sessions.UserChecker: it runs on every authenticated
+// request, and the loaded row is reused by handlers through the Principal.
+func (s *Service) CheckUser(ctx context.Context, userID uuid.UUID) (sessions.CheckedUser, error) {
+	u, err := s.store.userByID(ctx, userID)
+	if errors.Is(err, ErrUserNotFound) {
+		return sessions.CheckedUser{}, apperr.ErrUnauthorized
+	}
 	if err != nil {
-		return false, err
+		return sessions.CheckedUser{}, err
 	}
-	if !active {
-		return false, apperr.ErrUnauthorized
+	if u.CanAct() != nil {
+		return sessions.CheckedUser{}, apperr.ErrUnauthorized
 	}
-	return isSysAdmin, nil
+	return sessions.CheckedUser{IsSysAdmin: u.IsSysAdmin, Record: u}, nil
 }
 
-// Profile loads the user and their organizations, choosing the active one: the
-// session's, or the oldest membership when that one is gone.
-func (s *Service) Profile(ctx context.Context, userID, activeOrgID uuid.UUID) (*Profile, error) {
-	u, err := s.store.userByID(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := s.orgDir.Memberships(ctx, userID)
+// Profile adds the user's organizations, choosing the active one: the session's,
+// or the oldest membership when that one is gone.
+func (s *Service) Profile(ctx context.Context, u *User, activeOrgID uuid.UUID) (*Profile, error) {
+	ms, err := s.orgDir.Memberships(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -230,9 +230,9 @@ func (s *Service) Profile(ctx context.Context, userID, activeOrgID uuid.UUID) (*
 	return p, nil
 }
 
-// UpdateNames changes the names that are not nil.
-func (s *Service) UpdateNames(ctx context.Context, userID uuid.UUID, first, last *string) error {
-	return s.store.updateNames(ctx, userID, first, last, s.clock.Now())
+// UpdateNames changes the names that are not nil and returns the updated user.
+func (s *Service) UpdateNames(ctx context.Context, u *User, first, last *string) (*User, error) {
+	return s.store.updateNames(ctx, u.ID, first, last, s.clock.Now())
 }
 
 func (s *Service) issueToken(ctx context.Context, userID uuid.UUID, kind TokenKind, ttl time.Duration) (string, error) {

@@ -42,27 +42,22 @@ func (s *store) userByID(ctx context.Context, id uuid.UUID) (*User, error) {
 	return u, err
 }
 
-// userState is the per-request check behind every session; it reads three columns.
-func (s *store) userState(ctx context.Context, id uuid.UUID) (isSysAdmin, active bool, err error) {
-	err = s.db.Conn(ctx).NewSelect().Model((*User)(nil)).
-		ColumnExpr("is_sys_admin, suspended_at IS NULL AND deleted_at IS NULL").
-		Where("id = ?", id).Scan(ctx, &isSysAdmin, &active)
-	if database.IsNoRows(err) {
-		return false, false, nil
-	}
-	return isSysAdmin, active, err
-}
-
-func (s *store) updateNames(ctx context.Context, id uuid.UUID, first, last *string, now time.Time) error {
-	q := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).Set("updated_at = ?", now).Where("id = ?", id)
+func (s *store) updateNames(ctx context.Context, id uuid.UUID, first, last *string, now time.Time) (*User, error) {
+	u := new(User)
+	q := s.db.Conn(ctx).NewUpdate().Model(u).Set("updated_at = ?", now).Where("id = ?", id).Returning("*")
 	if first != nil {
 		q = q.Set("first_name = ?", *first)
 	}
 	if last != nil {
 		q = q.Set("last_name = ?", *last)
 	}
-	_, err := q.Exec(ctx)
-	return err
+	if err := q.Scan(ctx); err != nil {
+		if database.IsNoRows(err) {
+			return nil, ErrUserNotFound
+		}
+		return nil, err
+	}
+	return u, nil
 }
 
 func (s *store) markVerified(ctx context.Context, id uuid.UUID, now time.Time) error {

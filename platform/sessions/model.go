@@ -48,4 +48,6 @@ type Principal struct {
 	ActiveOrgID uuid.UUID // uuid.Nil when the user belongs to no organization
 	// Role is filled by RequireRole; empty on routes that only authenticate.
 	Role Role
+	// User is the record loaded while authenticating (see CheckedUser.Record).
+	User any
 }

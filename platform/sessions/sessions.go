@@ -32,10 +32,18 @@ import (
 // Module provides the *Manager.
 var Module = fx.Module("sessions", fx.Provide(New), fx.Invoke(registerCleanup))
 
-// UserChecker is implemented by the auth module: it reports whether a user may
-// still act (not suspended, not deleted) and whether they are a sys_admin.
+// UserChecker is implemented by the auth module: it loads the user, refusing one
+// who may no longer act (suspended, deleted) with an UNAUTHORIZED error.
 type UserChecker interface {
-	CheckUser(ctx context.Context, userID uuid.UUID) (isSysAdmin bool, err error)
+	CheckUser(ctx context.Context, userID uuid.UUID) (CheckedUser, error)
+}
+
+// CheckedUser is what a UserChecker reports.
+type CheckedUser struct {
+	IsSysAdmin bool
+	// Record is the row the checker loaded (auth's *User). It rides along in the
+	// Principal so a handler that needs the user does not read it a second time.
+	Record any
 }
 
 // RoleResolver is implemented by the orgs module. It returns the caller's role in
@@ -134,7 +142,7 @@ func (m *Manager) authenticate(c *gin.Context) (*Principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	isSysAdmin, err := m.users.CheckUser(ctx, s.UserID)
+	user, err := m.users.CheckUser(ctx, s.UserID)
 	if err != nil {
 		if e, ok := apperr.As(err); ok && e.Kind == apperr.KindUnauthorized {
 			m.clearCookie(c)
@@ -152,8 +160,9 @@ func (m *Manager) authenticate(c *gin.Context) (*Principal, error) {
 	return &Principal{
 		SessionID:   s.ID,
 		UserID:      s.UserID,
-		IsSysAdmin:  isSysAdmin,
+		IsSysAdmin:  user.IsSysAdmin,
 		ActiveOrgID: s.ActiveOrganizationID.UUID,
+		User:        user.Record,
 	}, nil
 }
 

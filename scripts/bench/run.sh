@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Load test: GET /api/users/me with a valid session at 64 connections (wrk), next
+# to the floor (net/http + pgx running only the session lookup), plus the cold
+# start of `serve` with an existing data dir and the login latency.
+# Usage: scripts/bench/run.sh [seconds]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dur=${1:-15}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
+work=$(mktemp -d /tmp/fs-bench-XXXX); chmod 755 "$work"
+go build -o "$work/fastsvelte" ./cmd/fastsvelte
+go build -o "$work/floor" ./scripts/bench/floor
+export FS_DATA_DIR="$work/data" FS_HTTP_ADDR=127.0.0.1:8000 FS_LOG_LEVEL=warn FS_BASE_URL=http://localhost:8000
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_ready() { for _ in $(seq 1 900); do curl -fs localhost:8000/api/ready >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server did not become ready"; exit 1; }
+
+"$work/fastsvelte" serve >"$work/first.log" 2>&1 & pids+=($!)
+wait_ready
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+
+echo "== cold start of serve with an existing data dir (5 runs, to /api/ready = 200)"
+for _ in 1 2 3 4 5; do
+  start=$(date +%s%N)
+  "$work/fastsvelte" serve >"$work/serve.log" 2>&1 & pid=$!
+  wait_ready
+  echo "  $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  kill $pid; wait $pid 2>/dev/null || true
+done
+
+"$work/fastsvelte" serve >"$work/serve.log" 2>&1 & pids+=($!)
+wait_ready
+
+echo "== login latency (argon2id m=19456 KiB t=2 p=1), 10 sequential logins"
+for _ in $(seq 1 10); do
+  curl -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' \
+    -d '{"email":"demo@example.com","password":"demo-password"}' localhost:8000/api/auth/login
+done | sort -n | awk '{s+=$1; a[NR]=$1} END {printf "  mean %.1f ms, median %.1f ms\n", s/NR*1000, a[int((NR+1)/2)]*1000}'
+
+cookie=$(curl -s -c - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"email":"demo@example.com","password":"demo-password"}' localhost:8000/api/auth/login | awk '$6=="fs_session"{print $7}')
+dburl="postgres://fastsvelte:$(cat "$FS_DATA_DIR/pg-password")@127.0.0.1:$(sed -n 4p "$FS_DATA_DIR/pg/postmaster.pid")/fastsvelte"
+"$work/floor" -db "$dburl" >"$work/floor.log" 2>&1 & pids+=($!)
+sleep 0.5
+
+echo "== GET /api/users/me, 64 connections, ${dur}s: fastsvelte"
+wrk -t2 -c64 -d"${dur}s" --latency -H "Cookie: fs_session=$cookie" http://127.0.0.1:8000/api/users/me | grep -E 'Requests/sec|99%|50%|Non-2xx'
+echo "== same, floor (net/http + pgx, session lookup only)"
+wrk -t2 -c64 -d"${dur}s" --latency -H "Cookie: fs_session=$cookie" http://127.0.0.1:8001/api/users/me | grep -E 'Requests/sec|99%|50%|Non-2xx'
