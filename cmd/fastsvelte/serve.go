@@ -13,8 +13,19 @@ import (
 )
 
 func serve(cfg *config.Config) error {
+	app := fx.New(serveOptions(cfg)...)
+	if err := app.Err(); err != nil {
+		return rootCause(err)
+	}
+	app.Run()
+	return nil
+}
+
+// serveOptions is the graph of `serve`: the shared one plus migrate, seed and the
+// listener. Tests build and start it without app.Run's signal handling.
+func serveOptions(cfg *config.Config, extra ...fx.Option) []fx.Option {
 	var demo []demoAccount
-	app := fx.New(options(cfg,
+	return options(cfg, append([]fx.Option{
 		// Order matters: migrate, then seed, then listen, then say where to go.
 		fx.Invoke(func(db *database.DB, log *slog.Logger) error {
 			if !cfg.ShouldAutoMigrate() {
@@ -38,12 +49,7 @@ func serve(cfg *config.Config) error {
 		fx.Invoke(func(lc fx.Lifecycle) {
 			lc.Append(fx.StartHook(func() { banner(cfg, demo) }))
 		}),
-	)...)
-	if err := app.Err(); err != nil {
-		return rootCause(err)
-	}
-	app.Run()
-	return nil
+	}, extra...)...)
 }
 
 func banner(cfg *config.Config, demo []demoAccount) {

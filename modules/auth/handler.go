@@ -72,11 +72,11 @@ func (h *handler) signup(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.limits.Check(c, signupPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
+	if err := h.limits.Check(c.Request.Context(), signupPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.svc.Signup(c, req); err != nil {
+	if err := h.svc.Signup(c.Request.Context(), req); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
@@ -103,7 +103,7 @@ func (h *handler) verifyEmail(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.svc.VerifyEmail(c, req.Token); err != nil {
+	if err := h.svc.VerifyEmail(c.Request.Context(), req.Token); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
@@ -127,11 +127,11 @@ func (h *handler) resendVerification(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.limits.Check(c, mailPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
+	if err := h.limits.Check(c.Request.Context(), mailPerIP.For(c.ClientIP()), mailPerEmail.For(NormalizeEmail(req.Email))); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.svc.ResendVerification(c, req.Email); err != nil {
+	if err := h.svc.ResendVerification(c.Request.Context(), req.Email); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
@@ -155,16 +155,16 @@ func (h *handler) login(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.limits.Check(c, loginPerIP.For(c.ClientIP()), loginPerEmail.For(NormalizeEmail(req.Email))); err != nil {
+	if err := h.limits.Check(c.Request.Context(), loginPerIP.For(c.ClientIP()), loginPerEmail.For(NormalizeEmail(req.Email))); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	u, err := h.svc.Login(c, req.Email, req.Password)
+	u, err := h.svc.Login(c.Request.Context(), req.Email, req.Password)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	profile, err := h.svc.Profile(c, u, uuid.Nil)
+	profile, err := h.svc.Profile(c.Request.Context(), u, uuid.Nil)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -224,7 +224,7 @@ func (h *handler) updateMe(c *gin.Context) {
 		return
 	}
 	p := sessions.MustPrincipal(c)
-	u, err := h.svc.UpdateNames(c, p.User.(*User), req.FirstName, req.LastName)
+	u, err := h.svc.UpdateNames(c.Request.Context(), p.User.(*User), req.FirstName, req.LastName)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -235,14 +235,14 @@ func (h *handler) updateMe(c *gin.Context) {
 
 func (h *handler) renderMe(c *gin.Context) {
 	p := sessions.MustPrincipal(c)
-	profile, err := h.svc.Profile(c, p.User.(*User), p.ActiveOrgID)
+	profile, err := h.svc.Profile(c.Request.Context(), p.User.(*User), p.ActiveOrgID)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
 	// The session's organization is gone (membership removed): remember the fallback.
 	if profile.Active != nil && profile.Active.OrganizationID != p.ActiveOrgID {
-		if err := h.sessions.SetActiveOrganization(c, p.SessionID, profile.Active.OrganizationID); err != nil {
+		if err := h.sessions.SetActiveOrganization(c.Request.Context(), p.SessionID, profile.Active.OrganizationID); err != nil {
 			httpserver.Fail(c, err)
 			return
 		}

@@ -26,7 +26,7 @@ func newHandler(svc *Service) *handler { return &handler{svc: svc} }
 //	@Router		/organizations/current [get]
 func (h *handler) current(c *gin.Context) {
 	p := sessions.MustPrincipal(c)
-	o, err := h.svc.Get(c, p.ActiveOrgID)
+	o, err := h.svc.Get(c.Request.Context(), p.ActiveOrgID)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -51,7 +51,7 @@ func (h *handler) updateCurrent(c *gin.Context) {
 		return
 	}
 	p := sessions.MustPrincipal(c)
-	o, err := h.svc.Rename(c, p.ActiveOrgID, req.Name)
+	o, err := h.svc.Rename(c.Request.Context(), p.ActiveOrgID, req.Name)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

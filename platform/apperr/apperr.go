@@ -9,6 +9,8 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"sync"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -42,9 +44,31 @@ type Error struct {
 	cause             error
 }
 
+// registry remembers every declared code so a test can check that the OpenAPI
+// document lists them all (API.md: "the list lives in the OpenAPI document").
+var (
+	registryMu sync.Mutex
+	registry   = map[string]Kind{}
+)
+
 // New declares an error; modules keep the result in a package-level sentinel.
 func New(kind Kind, code, message string) *Error {
+	registryMu.Lock()
+	registry[code] = kind
+	registryMu.Unlock()
 	return &Error{Kind: kind, Code: code, Message: message}
+}
+
+// Codes returns every code declared so far, sorted.
+func Codes() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]string, 0, len(registry))
+	for c := range registry {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (e *Error) Error() string {

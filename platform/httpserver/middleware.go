@@ -131,6 +131,19 @@ func cors(origins []string) gin.HandlerFunc {
 	}
 }
 
+// crossOrigin rejects cross-site unsafe requests (DESIGN §6) inside the stack, so a
+// rejection carries the request id and security headers and is access-logged like
+// any other response.
+func crossOrigin(cop *http.CrossOriginProtection) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := cop.Check(c.Request); err != nil {
+			Fail(c, apperr.ErrCrossOrigin)
+			return
+		}
+		c.Next()
+	}
+}
+
 func bodyLimit(limit int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > limit {

@@ -6,7 +6,6 @@ package httpserver
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 	"go.uber.org/fx"
 
 	"github.com/fastsvelte/fastsvelte/platform/apperr"
@@ -40,7 +38,6 @@ type Router struct {
 	// API is the /api group: every module route lives below it.
 	API    *gin.RouterGroup
 	engine *gin.Engine
-	cop    *http.CrossOriginProtection
 	srv    *http.Server
 	// Addr is the address actually listened on (useful with port 0).
 	Addr string
@@ -51,24 +48,23 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.ContextWithFallback = true // c.Request.Context() values reach services via c
+	// Handlers pass c.Request.Context() to services, never c itself: gin recycles
+	// c for the next request while database/sql may still be watching the old one.
 	// Only configured proxies may speak for the client, or anyone could pick the IP
 	// that rate limits count against by sending X-Forwarded-For.
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("config: FS_TRUSTED_PROXIES: %w", err)
 	}
-	e.Use(requestID(log), recovery(log), accessLog(log),
-		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), bodyLimit(cfg.BodyLimitBytes))
-
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.CORSOrigins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("config: FS_CORS_ORIGINS: %w", err)
 		}
 	}
-	cop.SetDenyHandler(http.HandlerFunc(denyCrossOrigin))
+	e.Use(requestID(log), recovery(log), accessLog(log),
+		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), crossOrigin(cop), bodyLimit(cfg.BodyLimitBytes))
 
-	r := &Router{API: e.Group("/api"), engine: e, cop: cop}
+	r := &Router{API: e.Group("/api"), engine: e}
 	r.API.GET("/health", health)
 	r.API.GET("/ready", ready(db))
 	registerDocs(r.API)
@@ -114,21 +110,8 @@ func ready(db *database.DB) gin.HandlerFunc {
 	}
 }
 
-// Handler is the complete HTTP handler, cross-origin protection included; tests
-// serve it with httptest.
-func (r *Router) Handler() http.Handler { return r.cop.Handler(r.engine) }
-
-// denyCrossOrigin answers a cross-site unsafe request with the standard error body.
-// It runs outside gin, so it builds the body itself.
-func denyCrossOrigin(w http.ResponseWriter, _ *http.Request) {
-	id := uuid.Must(uuid.NewV7()).String()
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Request-Id", id)
-	w.WriteHeader(http.StatusForbidden)
-	_ = json.NewEncoder(w).Encode(ErrorResponse{
-		Code: apperr.ErrCrossOrigin.Code, Message: apperr.ErrCrossOrigin.Message, RequestID: id,
-	})
-}
+// Handler is the complete HTTP handler; tests serve it with httptest.
+func (r *Router) Handler() http.Handler { return r.engine }
 
 func (r *Router) listen(cfg *config.Config, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

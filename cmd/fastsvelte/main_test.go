@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/fastsvelte/fastsvelte/db/migrations"
+	"github.com/fastsvelte/fastsvelte/platform/config"
+	"github.com/fastsvelte/fastsvelte/platform/database"
+	"github.com/fastsvelte/fastsvelte/platform/httpserver"
+	"github.com/fastsvelte/fastsvelte/platform/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// testEnv is a valid configuration against a fresh database, with cheap hashes.
+func testEnv(t *testing.T, extra map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{
+		"FS_ENVIRONMENT":       "test",
+		"FS_DB_URL":            testkit.NewDatabase(t),
+		"FS_HTTP_ADDR":         "127.0.0.1:0",
+		"FS_LOG_LEVEL":         "warn",
+		"FS_DB_MAX_CONNS":      "4",
+		"FS_AUTO_MIGRATE":      "true",
+		"FS_SEED_DEMO":         "true",
+		"FS_ARGON2_MEMORY_KIB": "64",
+		"FS_ARGON2_ITERATIONS": "1",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+// setEnv puts env into the process environment for a command that calls config.Load.
+func setEnv(t *testing.T, env map[string]string) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+}
+
+// captured runs fn with os.Stdout and os.Stderr redirected. Only tests that do not
+// call t.Parallel use it: the parallel ones are paused until those have finished.
+func captured(t *testing.T, fn func() error) (stdout, stderr string, err error) {
+	t.Helper()
+	drain := func(target **os.File) (restore func(), result func() string) {
+		r, w, perr := os.Pipe()
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		old := *target
+		*target = w
+		out := make(chan string, 1)
+		go func() {
+			b, _ := io.ReadAll(r)
+			_ = r.Close()
+			out <- string(b)
+		}()
+		done := false
+		restore = func() {
+			if !done {
+				done = true
+				*target = old
+				_ = w.Close()
+			}
+		}
+		return restore, func() string { restore(); return <-out }
+	}
+	restoreOut, outText := drain(&os.Stdout)
+	restoreErr, errText := drain(&os.Stderr)
+	defer restoreOut() // also when fn ends the test with t.Fatal
+	defer restoreErr()
+	err = fn()
+	return outText(), errText(), err
+}
+
+func TestRunWithoutConfiguration(t *testing.T) {
+	cases := []struct {
+		args    []string
+		wantOut string // substring of stdout
+		wantErr string // substring of the error; "" for success
+	}{
+		{[]string{"version"}, "fastsvelte " + version, ""},
+		{[]string{"--version"}, "fastsvelte " + version, ""},
+		{[]string{"help"}, "migrate up|down|status", ""},
+		{[]string{"bogus"}, "", `unknown command "bogus"`},
+		{[]string{"migrate"}, "", "usage: fastsvelte migrate up|down|status"},
+		{[]string{"migrate", "sideways"}, "", `got "sideways"`},
+	}
+	// No database is reachable here: none of these commands may need one.
+	setEnv(t, map[string]string{"FS_ENVIRONMENT": "test", "FS_DB_URL": "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"})
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, _, err := captured(t, func() error { return run(tc.args) })
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("run(%q) = %v", tc.args, err)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("run(%q) = %v, want an error containing %q", tc.args, err, tc.wantErr)
+			}
+			if !strings.Contains(out, tc.wantOut) {
+				t.Errorf("stdout %q lacks %q", out, tc.wantOut)
+			}
+		})
+	}
+}
+
+func TestRunReportsBadConfiguration(t *testing.T) {
+	setEnv(t, map[string]string{"FS_ENVIRONMENT": "test", "FS_MODE": "b2x"})
+	_, _, err := captured(t, func() error { return run([]string{"migrate", "status"}) })
+	if err == nil || !strings.Contains(err.Error(), "FS_MODE") {
+		t.Fatalf("run with FS_MODE=b2x = %v, want an error naming FS_MODE", err)
+	}
+}
+
+// TestMigrateCommands walks status → down → status → up → up on one database,
+// through run() exactly as the binary does.
+func TestMigrateCommands(t *testing.T) {
+	env := testEnv(t, nil)
+	setEnv(t, env)
+	all, err := database.LoadMigrations(migrations.FS)
+	if err != nil || len(all) == 0 {
+		t.Fatalf("LoadMigrations: %d, %v", len(all), err)
+	}
+	last := all[len(all)-1].Version
+
+	// statusLines maps each version to its state column.
+	status := func(t *testing.T) map[string]string {
+		t.Helper()
+		out, _, err := captured(t, func() error { return run([]string{"migrate", "status"}) })
+		if err != nil {
+			t.Fatalf("migrate status: %v", err)
+		}
+		states := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if v, state, ok := strings.Cut(line, " "); ok {
+				states[v] = strings.TrimSpace(state)
+			}
+		}
+		if len(states) != len(all) {
+			t.Fatalf("status lists %d migrations, want %d:\n%s", len(states), len(all), out)
+		}
+		return states
+	}
+	steps := []struct {
+		name    string
+		args    []string
+		wantOut string
+	}{
+		{"down reverts the last", []string{"migrate", "down"}, "reverted " + last},
+		{"up applies it again", []string{"migrate", "up"}, "applied " + last},
+		{"up again has nothing to do", []string{"migrate", "up"}, "nothing to apply"},
+	}
+
+	for v, state := range status(t) {
+		if !strings.HasPrefix(state, "applied ") {
+			t.Errorf("fresh database: %s is %q, want applied", v, state)
+		}
+	}
+	for i, step := range steps {
+		out, _, err := captured(t, func() error { return run(step.args) })
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if !strings.Contains(out, step.wantOut) {
+			t.Fatalf("%s: output %q lacks %q", step.name, out, step.wantOut)
+		}
+		if i == 0 {
+			if s := status(t)[last]; s != "pending" {
+				t.Fatalf("after down, %s is %q, want pending", last, s)
+			}
+		}
+	}
+	if s := status(t)[last]; !strings.HasPrefix(s, "applied ") {
+		t.Fatalf("after up, %s is %q, want applied", last, s)
+	}
+}
+
+func TestSeedIsIdempotent(t *testing.T) {
+	env := testEnv(t, map[string]string{"FS_MODE": "b2b"})
+	setEnv(t, env)
+	for round := 1; round <= 2; round++ {
+		out, _, err := captured(t, func() error { return run([]string{"seed"}) })
+		if err != nil {
+			t.Fatalf("seed round %d: %v", round, err)
+		}
+		for _, email := range []string{"demo@example.com", "admin@example.com", "member@example.com"} {
+			if !strings.Contains(out, email) {
+				t.Errorf("seed round %d output lacks %s:\n%s", round, email, out)
+			}
+		}
+	}
+	db, err := database.Open(context.Background(), env["FS_DB_URL"], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var users, orgs, memberships int
+	for q, dst := range map[string]*int{
+		"SELECT count(*) FROM users":         &users,
+		"SELECT count(*) FROM organizations": &orgs,
+		"SELECT count(*) FROM memberships":   &memberships,
+	} {
+		if err := db.QueryRowContext(context.Background(), q).Scan(dst); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// demo + admin + member; Acme Inc. and Administrators; three memberships.
+	if users != 3 || orgs != 2 || memberships != 3 {
+		t.Errorf("after seeding twice: %d users, %d organizations, %d memberships; want 3, 2, 3", users, orgs, memberships)
+	}
+}
+
+// TestServe boots the whole graph of `serve` on a real TCP port, as the binary does.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		mode   string
+		logins map[string]string // email → password of the seeded accounts
+	}{
+		{config.ModeB2C, map[string]string{"demo@example.com": "demo-password", "admin@example.com": "admin-password"}},
+		{config.ModeB2B, map[string]string{"demo@example.com": "demo-password", "admin@example.com": "admin-password", "member@example.com": "member-password"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := config.Parse(testEnv(t, map[string]string{"FS_MODE": tc.mode}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fx.ValidateApp(serveOptions(cfg)...); err != nil {
+				t.Fatalf("fx.ValidateApp: %v", err)
+			}
+			var router *httpserver.Router
+			app := fxtest.New(t, serveOptions(cfg, fx.Populate(&router))...)
+			app.RequireStart()
+			stopped := false
+			t.Cleanup(func() {
+				if !stopped {
+					app.RequireStop()
+				}
+			})
+			base := "http://" + router.Addr
+			if strings.HasSuffix(router.Addr, ":0") || router.Addr == "" {
+				t.Fatalf("listening address %q: port 0 was not resolved", router.Addr)
+			}
+			client := &http.Client{Timeout: 30 * time.Second}
+
+			resp, err := client.Get(base + "/api/health")
+			if err != nil {
+				t.Fatalf("GET /api/health over TCP: %v", err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET /api/health: %d", resp.StatusCode)
+			}
+
+			for email, password := range tc.logins {
+				body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+				resp, err := client.Post(base+"/api/auth/login", "application/json", strings.NewReader(body))
+				if err != nil {
+					t.Fatalf("login %s: %v", email, err)
+				}
+				var user map[string]any
+				decErr := json.NewDecoder(resp.Body).Decode(&user)
+				_ = resp.Body.Close()
+				if resp.StatusCode != 200 || decErr != nil {
+					t.Fatalf("login %s: status %d, %v, %v", email, resp.StatusCode, decErr, user)
+				}
+				if user["email"] != email {
+					t.Errorf("login %s answered user %v", email, user["email"])
+				}
+				sessionSet := false
+				for _, c := range resp.Cookies() {
+					sessionSet = sessionSet || (c.Name == cfg.SessionCookieName && c.Value != "")
+				}
+				if !sessionSet {
+					t.Errorf("login %s set no %s cookie", email, cfg.SessionCookieName)
+				}
+			}
+
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			stopped = true
+			if err := app.Stop(stopCtx); err != nil {
+				t.Fatalf("stop: %v", err)
+			}
+			client.CloseIdleConnections()
+			if resp, err := client.Get(base + "/api/health"); err == nil {
+				_ = resp.Body.Close()
+				t.Fatalf("the server still answers after stop: %d", resp.StatusCode)
+			}
+		})
+	}
+}
