@@ -61,6 +61,12 @@ func run(args []string) error {
 		fmt.Print(usage)
 		return nil
 	}
+	switch cmd {
+	case "serve", "migrate", "seed", "create-admin":
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err
@@ -72,11 +78,9 @@ func run(args []string) error {
 		return migrate(cfg, args)
 	case "seed":
 		return seed(cfg)
-	case "create-admin":
+	default: // "create-admin", the last one the first switch let through
 		return createAdmin(cfg, args)
 	}
-	fmt.Fprint(os.Stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
 }
 
 // options is the graph every command shares.

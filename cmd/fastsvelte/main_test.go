@@ -118,6 +118,14 @@ func TestRunWithoutConfiguration(t *testing.T) {
 	}
 }
 
+func TestUnknownCommandBeatsBadConfiguration(t *testing.T) {
+	setEnv(t, map[string]string{"FS_ENVIRONMENT": "test", "FS_MODE": "b2x"})
+	_, _, err := captured(t, func() error { return run([]string{"bogus"}) })
+	if err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
+		t.Fatalf("run(bogus) with a bad config = %v, want the unknown command reported", err)
+	}
+}
+
 func TestRunReportsBadConfiguration(t *testing.T) {
 	setEnv(t, map[string]string{"FS_ENVIRONMENT": "test", "FS_MODE": "b2x"})
 	_, _, err := captured(t, func() error { return run([]string{"migrate", "status"}) })

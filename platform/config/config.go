@@ -182,7 +182,9 @@ func (c *Config) validate() error {
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return fmt.Errorf("config: FS_HTTP_ADDR=%q: must be host:port such as :8000", c.HTTPAddr)
 	}
-	for _, o := range c.CORSOrigins {
+	for i, o := range c.CORSOrigins {
+		o = strings.TrimSpace(o) // "a, b" is how people write lists
+		c.CORSOrigins[i] = o
 		if o == "*" {
 			return errors.New("config: FS_CORS_ORIGINS: \"*\" is not allowed because the API uses credentials; list origins explicitly")
 		}
@@ -190,7 +192,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("config: FS_CORS_ORIGINS: %q is not an origin such as https://app.example.com", o)
 		}
 	}
-	for _, p := range c.TrustedProxies {
+	for i, p := range c.TrustedProxies {
+		p = strings.TrimSpace(p)
+		c.TrustedProxies[i] = p
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
 				return fmt.Errorf("config: FS_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p)

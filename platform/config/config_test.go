@@ -47,7 +47,8 @@ func TestParseValidValues(t *testing.T) {
 		"FS_MODE":                 "b2b",
 		"FS_BASE_URL":             "https://app.example.com/",
 		"FS_HTTP_ADDR":            "127.0.0.1:0",
-		"FS_CORS_ORIGINS":         "https://app.example.com,http://localhost:5173",
+		"FS_CORS_ORIGINS":         "https://app.example.com, http://localhost:5173",
+		"FS_TRUSTED_PROXIES":      "10.0.0.0/8, 127.0.0.1",
 		"FS_SESSION_TTL":          "2h",
 		"FS_DB_MAX_CONNS":         "3",
 		"FS_EMAIL_VERIFICATION":   "false",
@@ -61,7 +62,10 @@ func TestParseValidValues(t *testing.T) {
 		t.Errorf("BaseURL = %q, want the trailing slash trimmed", cfg.BaseURL)
 	}
 	if len(cfg.CORSOrigins) != 2 || cfg.CORSOrigins[1] != "http://localhost:5173" {
-		t.Errorf("CORSOrigins = %q", cfg.CORSOrigins)
+		t.Errorf("CORSOrigins = %q (spaces after commas must be trimmed)", cfg.CORSOrigins)
+	}
+	if len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[1] != "127.0.0.1" {
+		t.Errorf("TrustedProxies = %q", cfg.TrustedProxies)
 	}
 	if cfg.SessionTTL != 2*time.Hour || cfg.DBMaxConns != 3 || cfg.EmailVerification || cfg.Mode != config.ModeB2B {
 		t.Errorf("values not parsed: %+v", cfg)

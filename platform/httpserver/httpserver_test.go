@@ -829,3 +829,16 @@ func TestStaticPagesNotBuilt(t *testing.T) {
 	r := app.Client().Get("/api/nope")
 	expectErrorBody(t, r.Status, r.Header, r.Body, 404, "NOT_FOUND")
 }
+
+func TestMissingAssetIs404NotIndex(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<html>spa</html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := testkit.Start(t, fx.Options(), testkit.Env{"FS_WEB_DIR": dir})
+	r := app.Client().Get("/app/_app/immutable/missing.js")
+	if r.Status != 404 || strings.Contains(string(r.Body), "spa") {
+		t.Fatalf("missing asset: status %d body %q", r.Status, r.Body)
+	}
+	app.Client().Get("/app/settings/profile").Expect(200)
+}

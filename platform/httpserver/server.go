@@ -61,7 +61,8 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 			return nil, fmt.Errorf("config: FS_CORS_ORIGINS: %w", err)
 		}
 	}
-	e.Use(requestID(log), recovery(log), accessLog(log),
+	// accessLog wraps recovery so a panic's 500 is logged like any response.
+	e.Use(requestID(log), accessLog(log), recovery(log),
 		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), crossOrigin(cop), bodyLimit(cfg.BodyLimitBytes))
 
 	r := &Router{API: e.Group("/api"), engine: e}

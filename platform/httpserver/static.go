@@ -62,7 +62,9 @@ func serveDir(c *gin.Context, dir, urlPath string, spaFallback bool, what string
 			return
 		}
 	}
-	if spaFallback {
+	// A missing asset must be a 404: answering index.html would make the browser
+	// report a confusing MIME error instead.
+	if spaFallback && !strings.HasPrefix(clean, "/_app/") {
 		c.Header("Cache-Control", "no-cache")
 		c.File(index)
 		return
