@@ -12,11 +12,16 @@ import (
 
 // ErrorResponse is the one error body of the API (API.md, "Errors").
 type ErrorResponse struct {
-	Code      string         `json:"code" example:"VALIDATION_ERROR"`
+	// Code is stable; clients branch on it. modules/openapi_codes_test.go keeps this
+	// list equal to the codes the code base declares.
+	Code      string         `json:"code" example:"VALIDATION_ERROR" enums:"ACCESS_DENIED,ACCOUNT_SUSPENDED,BODY_TOO_LARGE,CROSS_ORIGIN_REJECTED,EMAIL_ALREADY_EXISTS,EMAIL_NOT_VERIFIED,INTERNAL_ERROR,INVALID_CREDENTIALS,INVALID_TOKEN,MALFORMED_JSON,METHOD_NOT_ALLOWED,NOT_FOUND,NO_ORGANIZATION,RATE_LIMITED,UNAUTHORIZED,UNSUPPORTED_MEDIA_TYPE,VALIDATION_ERROR"`
 	Message   string         `json:"message" example:"Some fields are invalid."`
 	Details   map[string]any `json:"details,omitempty"`
 	RequestID string         `json:"request_id" example:"01JD0Z7Q3M5Y6T8W9X0A1B2C3D"`
 } // @name ErrorResponse
+
+// errMethodNotAllowed is declared at package level so its code is registered.
+var errMethodNotAllowed = apperr.New(apperr.KindNotFound, "METHOD_NOT_ALLOWED", "This endpoint does not support that method.")
 
 var statusOf = map[apperr.Kind]int{
 	apperr.KindInternal:        http.StatusInternalServerError,

@@ -16,7 +16,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
-	"github.com/fastsvelte/fastsvelte/platform/apperr"
 	"github.com/fastsvelte/fastsvelte/platform/config"
 	"github.com/fastsvelte/fastsvelte/platform/database"
 )
@@ -70,7 +69,7 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 	r.API.GET("/ready", ready(db))
 	registerDocs(r.API)
 	e.NoMethod(func(c *gin.Context) {
-		Fail(c, apperr.New(apperr.KindNotFound, "METHOD_NOT_ALLOWED", "This endpoint does not support that method."))
+		Fail(c, errMethodNotAllowed)
 	})
 	e.NoRoute(staticPages(cfg))
 	return r, nil
