@@ -436,6 +436,12 @@ func (s *Server) stopLeftover() error {
 		}
 		return nil
 	}
+	// A postmaster whose parent still runs belongs to another live server (a second
+	// `serve` on the same FS_DATA_DIR): stopping it would pull the database out from
+	// under that server, so refuse. Only an orphan (reparented to init) is ours to stop.
+	if ppid := parentPID(pid); ppid > 1 {
+		return fmt.Errorf("localpg: the PostgreSQL in %s is in use by another running process (pid %d); stop that server or set FS_DATA_DIR to another folder", s.clusterDir, ppid)
+	}
 	s.log.Info("stopping PostgreSQL left running by an earlier run", "pid", pid, "data", s.clusterDir)
 	_ = syscall.Kill(pid, syscall.SIGINT)
 	if waitProcessGone(pid, stopTimeout) {
@@ -844,6 +850,25 @@ func isPostmasterOf(pid int, clusterDir string) bool {
 	}
 	fields := strings.Fields(string(out))
 	return len(fields) > 0 && filepath.Base(fields[0]) == "postgres" && strings.Contains(string(out), clusterDir)
+}
+
+// parentPID reads a process's parent from /proc (0 when unknown, e.g. not Linux).
+func parentPID(pid int) int {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the parenthesised command name: state, ppid, ...
+	i := strings.LastIndexByte(string(stat), ')')
+	if i < 0 {
+		return 0
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(fields[1])
+	return ppid
 }
 
 func waitProcessGone(pid int, timeout time.Duration) bool {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -121,24 +122,66 @@ func TestStartStopPersists(t *testing.T) {
 	}
 }
 
-// A postgres still holding the cluster from an "earlier run" (here: a server we forget
-// about) is stopped and replaced.
-func TestStopsLeftoverServer(t *testing.T) {
+// A postgres orphaned by an earlier run (its parent gone, reparented to init) is
+// stopped and replaced.
+func TestStopsOrphanedServer(t *testing.T) {
 	requireBinaries(t)
 	t.Parallel()
 	dir := reachableTempDir(t)
-	old := start(t, Options{DataDir: dir, Ephemeral: true})
-	running.Delete(old.clusterDir) // forget it, as a new process would
-
+	first := start(t, Options{DataDir: dir, Ephemeral: true})
+	cluster, bin := first.clusterDir, first.binDir
+	if err := first.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The shell starts postgres in the background and exits: postgres is orphaned.
+	port, _ := freePort()
+	script := fmt.Sprintf("%q -D %q -p %d -h 127.0.0.1 -k '' >/dev/null 2>&1 &", filepath.Join(bin, "postgres"), cluster, port)
+	cmd := exec.Command("sh", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if first.runAs != nil {
+		cmd.SysProcAttr.Credential = first.runAs.credential()
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("starting the orphan: %v %s", err, out)
+	}
+	var orphan int
+	deadline := time.Now().Add(20 * time.Second)
+	for orphan == 0 && time.Now().Before(deadline) {
+		if data, err := os.ReadFile(filepath.Join(cluster, "postmaster.pid")); err == nil {
+			line, _, _ := strings.Cut(string(data), "\n")
+			orphan, _ = strconv.Atoi(strings.TrimSpace(line))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if orphan == 0 || parentPID(orphan) > 1 {
+		t.Skipf("could not make an orphaned postgres here (pid %d, parent %d)", orphan, parentPID(orphan))
+	}
 	s := start(t, Options{DataDir: dir, Ephemeral: true})
-	select {
-	case <-old.done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("leftover server was not stopped")
+	if !waitProcessGone(orphan, 5*time.Second) {
+		t.Fatal("orphaned server was not stopped")
 	}
 	conn := connect(t, s.URL())
 	if err := conn.Ping(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cluster held by another live server (a second `serve` on the same FS_DATA_DIR)
+// is refused with a clear error, never stopped under that server's feet.
+func TestRefusesClusterOfAnotherLiveServer(t *testing.T) {
+	requireBinaries(t)
+	t.Parallel()
+	dir := reachableTempDir(t)
+	old := start(t, Options{DataDir: dir, Ephemeral: true})
+	running.Delete(old.clusterDir) // as if another process had started it
+	_, err := Start(context.Background(), Options{DataDir: dir, Ephemeral: true})
+	if err == nil || !strings.Contains(err.Error(), "in use by another running process") {
+		t.Fatalf("Start on a live server's cluster = %v", err)
+	}
+	running.Store(old.clusterDir, struct{}{}) // let the cleanup stop it normally
+	conn := connect(t, old.URL())
+	if err := conn.Ping(context.Background()); err != nil {
+		t.Fatalf("the live server was disturbed: %v", err)
 	}
 }
 
