@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -312,5 +313,76 @@ func TestServe(t *testing.T) {
 				t.Fatalf("the server still answers after stop: %d", resp.StatusCode)
 			}
 		})
+	}
+}
+
+// withStdin replaces os.Stdin with a pipe holding text (nil: a closed empty pipe).
+func withStdin(t *testing.T, text string) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.WriteString(text)
+	_ = w.Close()
+	old := os.Stdin
+	os.Stdin = r
+	t.Cleanup(func() { os.Stdin = old; _ = r.Close() })
+}
+
+func TestCreateAdmin(t *testing.T) {
+	env := testEnv(t, map[string]string{"FS_SEED_DEMO": "false"})
+	setEnv(t, env)
+	_, _, err := captured(t, func() error { return run([]string{"migrate", "up"}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Password from stdin.
+	withStdin(t, "s3cret-admin-pass\n")
+	out, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", " Root@Example.com"}) })
+	if err != nil || !strings.Contains(out, "created sys_admin Root@Example.com") || strings.Contains(out, "password:") {
+		t.Fatalf("create-admin from stdin: %q %v", out, err)
+	}
+	// Empty stdin: a password is generated and printed once.
+	withStdin(t, "")
+	out, _, err = captured(t, func() error { return run([]string{"create-admin", "--email", "root@example.com"}) })
+	if err != nil || !strings.Contains(out, "promoted existing user") {
+		t.Fatalf("create-admin again: %q %v", out, err)
+	}
+	_, generated, ok := strings.Cut(out, "password: ")
+	generated = strings.TrimSpace(generated)
+	if !ok || len(generated) < 16 {
+		t.Fatalf("no generated password printed: %q", out)
+	}
+	withStdin(t, "short\n")
+	if _, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", "x@example.com"}) }); err == nil {
+		t.Fatal("a 5-character password was accepted")
+	}
+	if _, _, err := captured(t, func() error { return run([]string{"create-admin"}) }); err == nil || !strings.Contains(err.Error(), "--email") {
+		t.Fatalf("missing --email: %v", err)
+	}
+
+	// The generated password signs in as a verified sys_admin.
+	cfg, err := config.Parse(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var router *httpserver.Router
+	app := fxtest.New(t, append(options(cfg), fx.Populate(&router))...)
+	app.RequireStart()
+	defer app.RequireStop()
+	srv := httptest.NewServer(router.Handler())
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/api/auth/login", "application/json",
+		strings.NewReader(`{"email":"root@example.com","password":"`+generated+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var me map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&me)
+	if resp.StatusCode != 200 || me["role"] != "sys_admin" || me["email_verified"] != true {
+		t.Fatalf("admin login: %d %v", resp.StatusCode, me)
 	}
 }
