@@ -7,9 +7,6 @@
 //	@version					1.0
 //	@description				The HTTP API of FastSvelte: JSON in and out, snake_case fields, cookie sessions. Errors share one body: {code, message, details, request_id}.
 //	@BasePath					/api
-//	@securityDefinitions.apikey	SessionCookie
-//	@in							cookie
-//	@name						fs_session
 package main
 
 import (

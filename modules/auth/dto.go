@@ -98,6 +98,8 @@ type Features struct {
 	GoogleOAuth       bool `json:"google_oauth"`
 	Billing           bool `json:"billing"`
 	EmailVerification bool `json:"email_verification"`
+	// DevMailbox: emails are not sent but listed at GET /api/dev/mail (dev only).
+	DevMailbox bool `json:"dev_mailbox"`
 } // @name Features
 
 // ConfigResponse is the public client configuration (GET /config).

@@ -42,6 +42,7 @@ var (
 //	@Tags		config
 //	@Produce	json
 //	@Success	200	{object}	ConfigResponse
+//	@ID		getConfig
 //	@Router		/config [get]
 func (h *handler) getConfig(c *gin.Context) {
 	c.JSON(http.StatusOK, ConfigResponse{
@@ -51,6 +52,7 @@ func (h *handler) getConfig(c *gin.Context) {
 			GoogleOAuth:       h.cfg.GoogleClientID != "",
 			Billing:           h.cfg.StripeSecretKey != "",
 			EmailVerification: h.cfg.EmailVerification,
+			DevMailbox:        h.cfg.IsDev(),
 		},
 	})
 }
@@ -65,6 +67,7 @@ func (h *handler) getConfig(c *gin.Context) {
 //	@Param			body	body		SignupRequest	true	"New account"
 //	@Success		202		{object}	MessageResponse
 //	@Failure		400,413,415,422	{object}	httpserver.ErrorResponse
+//	@ID		signup
 //	@Router			/auth/signup [post]
 func (h *handler) signup(c *gin.Context) {
 	var req SignupRequest
@@ -96,6 +99,7 @@ func (h *handler) signup(c *gin.Context) {
 //	@Param		body	body		TokenRequest	true	"Token"
 //	@Success	200		{object}	MessageResponse
 //	@Failure	400,422	{object}	httpserver.ErrorResponse
+//	@ID		verifyEmail
 //	@Router		/auth/verify-email [post]
 func (h *handler) verifyEmail(c *gin.Context) {
 	var req TokenRequest
@@ -120,6 +124,7 @@ func (h *handler) verifyEmail(c *gin.Context) {
 //	@Param			body	body		EmailRequest	true	"Address"
 //	@Success		202		{object}	MessageResponse
 //	@Failure		400,422	{object}	httpserver.ErrorResponse
+//	@ID		resendVerification
 //	@Router			/auth/resend-verification [post]
 func (h *handler) resendVerification(c *gin.Context) {
 	var req EmailRequest
@@ -148,6 +153,7 @@ func (h *handler) resendVerification(c *gin.Context) {
 //	@Param			body	body		LoginRequest	true	"Credentials"
 //	@Success		200		{object}	MeResponse
 //	@Failure		400,401,403,422	{object}	httpserver.ErrorResponse
+//	@ID		login
 //	@Router			/auth/login [post]
 func (h *handler) login(c *gin.Context) {
 	var req LoginRequest
@@ -186,6 +192,7 @@ func (h *handler) login(c *gin.Context) {
 //	@Tags		auth
 //	@Success	204
 //	@Failure	401	{object}	httpserver.ErrorResponse
+//	@ID		logout
 //	@Router		/auth/logout [post]
 func (h *handler) logout(c *gin.Context) {
 	if err := h.sessions.Destroy(c); err != nil {
@@ -202,6 +209,7 @@ func (h *handler) logout(c *gin.Context) {
 //	@Produce	json
 //	@Success	200	{object}	MeResponse
 //	@Failure	401	{object}	httpserver.ErrorResponse
+//	@ID		getMe
 //	@Router		/users/me [get]
 func (h *handler) me(c *gin.Context) {
 	h.renderMe(c)
@@ -216,6 +224,7 @@ func (h *handler) me(c *gin.Context) {
 //	@Param		body	body		UpdateMeRequest	true	"Fields to change"
 //	@Success	200		{object}	MeResponse
 //	@Failure	400,401,422	{object}	httpserver.ErrorResponse
+//	@ID		updateMe
 //	@Router		/users/me [patch]
 func (h *handler) updateMe(c *gin.Context) {
 	var req UpdateMeRequest

@@ -23,6 +23,7 @@ func newHandler(svc *Service) *handler { return &handler{svc: svc} }
 //	@Produce	json
 //	@Success	200	{object}	OrganizationResponse
 //	@Failure	401,404	{object}	httpserver.ErrorResponse
+//	@ID		getCurrentOrganization
 //	@Router		/organizations/current [get]
 func (h *handler) current(c *gin.Context) {
 	p := sessions.MustPrincipal(c)
@@ -43,6 +44,7 @@ func (h *handler) current(c *gin.Context) {
 //	@Param		body	body		UpdateOrganizationRequest	true	"New name"
 //	@Success	200		{object}	OrganizationResponse
 //	@Failure	400,401,403,404,422	{object}	httpserver.ErrorResponse
+//	@ID		updateCurrentOrganization
 //	@Router		/organizations/current [patch]
 func (h *handler) updateCurrent(c *gin.Context) {
 	var req UpdateOrganizationRequest

@@ -87,6 +87,7 @@ type HealthResponse struct {
 //	@Tags		health
 //	@Produce	json
 //	@Success	200	{object}	HealthResponse
+//	@ID		getHealth
 //	@Router		/health [get]
 func health(c *gin.Context) { c.JSON(http.StatusOK, HealthResponse{Status: "ok"}) }
 
@@ -97,6 +98,7 @@ func health(c *gin.Context) { c.JSON(http.StatusOK, HealthResponse{Status: "ok"}
 //	@Produce	json
 //	@Success	200	{object}	HealthResponse
 //	@Failure	503	{object}	HealthResponse
+//	@ID		getReady
 //	@Router		/ready [get]
 func ready(db *database.DB) gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -83,6 +83,7 @@ func registerDevMailbox(cfg *config.Config, r *httpserver.Router, box *Mailbox) 
 //	@Tags		dev
 //	@Produce	json
 //	@Success	200	{array}	DevMail
+//	@ID		listDevMail
 //	@Router		/dev/mail [get]
 func devMail(box *Mailbox) gin.HandlerFunc {
 	return func(c *gin.Context) {

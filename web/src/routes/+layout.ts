@@ -10,7 +10,7 @@ export const prerender = false;
 const fallback: ConfigResponse = {
 	app_name: 'FastSvelte',
 	mode: 'b2c',
-	features: { billing: false, email_verification: true, google_oauth: false }
+	features: { billing: false, email_verification: true, google_oauth: false, dev_mailbox: false }
 };
 
 export const load: LayoutLoad = async () => {

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseApiError } from '$lib/api/errors';
-import { getUsersMe } from '$lib/api/generated/users';
+import { getMe } from '$lib/api/generated/users';
 import { loginPath } from '$lib/redirect';
 import type { LayoutLoad } from './$types';
 
@@ -8,7 +8,7 @@ import type { LayoutLoad } from './$types';
 export const load: LayoutLoad = async ({ url, depends }) => {
 	depends('app:me');
 	try {
-		return { me: await getUsersMe() };
+		return { me: await getMe() };
 	} catch (e) {
 		const err = parseApiError(e);
 		if (err.status === 401) redirect(307, loginPath(url));

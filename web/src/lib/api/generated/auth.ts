@@ -26,7 +26,7 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
  * Sets the session cookie. EMAIL_NOT_VERIFIED and ACCOUNT_SUSPENDED are reported only after a correct password.
  * @summary Sign in with email and password
  */
-export const postAuthLogin = (
+export const login = (
     loginRequest: BodyType<LoginRequest>,
  options?: SecondParameter<typeof http<MeResponse>>,) => {
       return http<MeResponse>(
@@ -39,7 +39,7 @@ export const postAuthLogin = (
   /**
  * @summary Sign out: deletes the session and clears the cookie
  */
-export const postAuthLogout = (
+export const logout = (
 
  options?: SecondParameter<typeof http<void>>,) => {
       return http<void>(
@@ -51,7 +51,7 @@ export const postAuthLogout = (
  * Always answers 202, whether or not the account exists or is verified.
  * @summary Send a new verification email
  */
-export const postAuthResendVerification = (
+export const resendVerification = (
     emailRequest: BodyType<EmailRequest>,
  options?: SecondParameter<typeof http<MessageResponse>>,) => {
       return http<MessageResponse>(
@@ -65,7 +65,7 @@ export const postAuthResendVerification = (
  * Always answers 202 with the same message, whether or not the email is taken (the owner of an existing account gets an email instead). organization_name is required in b2b mode.
  * @summary Create an account
  */
-export const postAuthSignup = (
+export const signup = (
     signupRequest: BodyType<SignupRequest>,
  options?: SecondParameter<typeof http<MessageResponse>>,) => {
       return http<MessageResponse>(
@@ -78,7 +78,7 @@ export const postAuthSignup = (
   /**
  * @summary Confirm an email address with the token from the verification email
  */
-export const postAuthVerifyEmail = (
+export const verifyEmail = (
     tokenRequest: BodyType<TokenRequest>,
  options?: SecondParameter<typeof http<MessageResponse>>,) => {
       return http<MessageResponse>(
@@ -88,8 +88,8 @@ export const postAuthVerifyEmail = (
     },
       options);
     }
-  export type PostAuthLoginResult = NonNullable<Awaited<ReturnType<typeof postAuthLogin>>>
-export type PostAuthLogoutResult = NonNullable<Awaited<ReturnType<typeof postAuthLogout>>>
-export type PostAuthResendVerificationResult = NonNullable<Awaited<ReturnType<typeof postAuthResendVerification>>>
-export type PostAuthSignupResult = NonNullable<Awaited<ReturnType<typeof postAuthSignup>>>
-export type PostAuthVerifyEmailResult = NonNullable<Awaited<ReturnType<typeof postAuthVerifyEmail>>>
+  export type LoginResult = NonNullable<Awaited<ReturnType<typeof login>>>
+export type LogoutResult = NonNullable<Awaited<ReturnType<typeof logout>>>
+export type ResendVerificationResult = NonNullable<Awaited<ReturnType<typeof resendVerification>>>
+export type SignupResult = NonNullable<Awaited<ReturnType<typeof signup>>>
+export type VerifyEmailResult = NonNullable<Awaited<ReturnType<typeof verifyEmail>>>

@@ -19,7 +19,7 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
   /**
  * @summary Dev mailbox: every email the log sender "sent", newest first (dev only)
  */
-export const getDevMail = (
+export const listDevMail = (
 
  options?: SecondParameter<typeof http<DevMail[]>>,) => {
       return http<DevMail[]>(
@@ -27,4 +27,4 @@ export const getDevMail = (
     },
       options);
     }
-  export type GetDevMailResult = NonNullable<Awaited<ReturnType<typeof getDevMail>>>
+  export type ListDevMailResult = NonNullable<Awaited<ReturnType<typeof listDevMail>>>

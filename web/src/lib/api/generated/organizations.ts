@@ -21,7 +21,7 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
   /**
  * @summary The active organization
  */
-export const getOrganizationsCurrent = (
+export const getCurrentOrganization = (
 
  options?: SecondParameter<typeof http<OrganizationResponse>>,) => {
       return http<OrganizationResponse>(
@@ -32,7 +32,7 @@ export const getOrganizationsCurrent = (
   /**
  * @summary Rename the active organization (org_admin)
  */
-export const patchOrganizationsCurrent = (
+export const updateCurrentOrganization = (
     updateOrganizationRequest: BodyType<UpdateOrganizationRequest>,
  options?: SecondParameter<typeof http<OrganizationResponse>>,) => {
       return http<OrganizationResponse>(
@@ -42,5 +42,5 @@ export const patchOrganizationsCurrent = (
     },
       options);
     }
-  export type GetOrganizationsCurrentResult = NonNullable<Awaited<ReturnType<typeof getOrganizationsCurrent>>>
-export type PatchOrganizationsCurrentResult = NonNullable<Awaited<ReturnType<typeof patchOrganizationsCurrent>>>
+  export type GetCurrentOrganizationResult = NonNullable<Awaited<ReturnType<typeof getCurrentOrganization>>>
+export type UpdateCurrentOrganizationResult = NonNullable<Awaited<ReturnType<typeof updateCurrentOrganization>>>

@@ -21,7 +21,7 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
   /**
  * @summary The signed-in user, their organizations and effective role
  */
-export const getUsersMe = (
+export const getMe = (
 
  options?: SecondParameter<typeof http<MeResponse>>,) => {
       return http<MeResponse>(
@@ -32,7 +32,7 @@ export const getUsersMe = (
   /**
  * @summary Change the signed-in user's names
  */
-export const patchUsersMe = (
+export const updateMe = (
     updateMeRequest: BodyType<UpdateMeRequest>,
  options?: SecondParameter<typeof http<MeResponse>>,) => {
       return http<MeResponse>(
@@ -42,5 +42,5 @@ export const patchUsersMe = (
     },
       options);
     }
-  export type GetUsersMeResult = NonNullable<Awaited<ReturnType<typeof getUsersMe>>>
-export type PatchUsersMeResult = NonNullable<Awaited<ReturnType<typeof patchUsersMe>>>
+  export type GetMeResult = NonNullable<Awaited<ReturnType<typeof getMe>>>
+export type UpdateMeResult = NonNullable<Awaited<ReturnType<typeof updateMe>>>

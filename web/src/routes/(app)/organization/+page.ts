@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { parseApiError } from '$lib/api/errors';
-import { getOrganizationsCurrent } from '$lib/api/generated/organizations';
+import { getCurrentOrganization } from '$lib/api/generated/organizations';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ depends }) => {
 	depends('app:organization');
 	try {
-		return { organization: await getOrganizationsCurrent(), missing: null };
+		return { organization: await getCurrentOrganization(), missing: null };
 	} catch (e) {
 		const err = parseApiError(e);
 		// A user without any organization is a normal state, not a broken page.

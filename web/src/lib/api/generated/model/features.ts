@@ -8,6 +8,8 @@
 
 export interface Features {
   billing: boolean;
+  /** DevMailbox: emails are not sent but listed at GET /api/dev/mail (dev only). */
+  dev_mailbox: boolean;
   email_verification: boolean;
   google_oauth: boolean;
 }
