@@ -230,7 +230,7 @@ func TestConfigEndpoint(t *testing.T) {
 		}
 	}
 	f := got["features"].(map[string]any)
-	if f["google_oauth"] != false || f["billing"] != false || f["email_verification"] != true {
+	if f["google_oauth"] != false || f["billing"] != false || f["email_verification"] != true || f["dev_mailbox"] != false {
 		t.Fatalf("features = %v", f)
 	}
 }

@@ -33,9 +33,12 @@ func (s *store) userByEmail(ctx context.Context, normalized string) (*User, erro
 	return u, err
 }
 
+// userByID runs on every authenticated request, so it is a prepared statement.
 func (s *store) userByID(ctx context.Context, id uuid.UUID) (*User, error) {
 	u := new(User)
-	err := s.db.Conn(ctx).NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	// Columns listed: with *, a column added by a later migration would break the scan.
+	err := s.db.PreparedOne(ctx, u, `SELECT id, email, email_normalized, password_hash, first_name, last_name,
+		email_verified_at, is_sys_admin, suspended_at, deleted_at, created_at, updated_at FROM users WHERE id = $1`, id)
 	if database.IsNoRows(err) {
 		return nil, ErrUserNotFound
 	}

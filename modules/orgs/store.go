@@ -38,14 +38,12 @@ func (s *store) organization(ctx context.Context, id uuid.UUID) (*Organization, 
 
 // memberships lists a user's organizations, oldest membership first.
 func (s *store) memberships(ctx context.Context, userID uuid.UUID) ([]membershipRow, error) {
-	var rows []membershipRow
-	err := s.db.Conn(ctx).NewSelect().TableExpr("memberships AS m").
-		Join("JOIN organizations AS o ON o.id = m.organization_id").
-		ColumnExpr("m.organization_id, o.name, m.role").
-		Where("m.user_id = ?", userID).
-		OrderExpr("m.created_at, m.organization_id").
-		Scan(ctx, &rows)
-	return rows, err
+	// Every /users/me runs this, so it is a prepared statement.
+	var out []membershipRow
+	err := s.db.PreparedAll(ctx, &out, `SELECT m.organization_id, o.name, m.role
+		FROM memberships AS m JOIN organizations AS o ON o.id = m.organization_id
+		WHERE m.user_id = $1 ORDER BY m.created_at, m.organization_id`, userID)
+	return out, err
 }
 
 // resolveRole returns the role in wanted, or else in the oldest membership, in one

@@ -31,6 +31,12 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: FS_DB_URL is not a valid PostgreSQL URL: %w", err)
 	}
+	// bun interpolates arguments into the SQL text itself, so every statement is
+	// unique and arrives without parameters. pgx's default mode would prepare and
+	// cache each one: an extra round trip per query and a cache that never hits.
+	// The simple protocol sends it in one round trip. (Queries that do pass
+	// parameters, such as River's, are escaped by pgx client-side in this mode.)
+	pcfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	sqldb := stdlib.OpenDB(*pcfg)
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
@@ -50,6 +56,55 @@ func (db *DB) Conn(ctx context.Context) bun.IDB {
 		return tx
 	}
 	return db.DB
+}
+
+// Querier is the database/sql handle behind Conn(ctx): the open transaction or the pool.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// PreparedOne runs a hot-path query written with $n placeholders as a prepared
+// statement that pgx caches per connection, so PostgreSQL parses and plans it once
+// per connection instead of on every request, and scans its single row into dest
+// (a bun model or scalars). No row is sql.ErrNoRows, as with bun's Scan.
+//
+// bun interpolates arguments into the SQL text, so its queries are all distinct and
+// go over the simple protocol (see Open); keep this for the few queries that run
+// on every request.
+func (db *DB) PreparedOne(ctx context.Context, dest any, query string, args ...any) error {
+	rows, err := db.prepared(ctx, query, args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := db.ScanRow(ctx, rows, dest); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// PreparedAll is PreparedOne for any number of rows, scanned into a slice.
+func (db *DB) PreparedAll(ctx context.Context, dest any, query string, args ...any) error {
+	rows, err := db.prepared(ctx, query, args)
+	if err != nil {
+		return err
+	}
+	return db.ScanRows(ctx, rows, dest)
+}
+
+func (db *DB) prepared(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	var q Querier = db.DB.DB
+	if tx, ok := db.Tx(ctx); ok {
+		q = tx
+	}
+	return q.QueryContext(ctx, query, append([]any{pgx.QueryExecModeCacheStatement}, args...)...)
 }
 
 // Tx returns the *sql.Tx open in ctx, for libraries that take one (River).

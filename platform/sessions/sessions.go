@@ -131,10 +131,9 @@ func (m *Manager) authenticate(c *gin.Context) (*Principal, error) {
 	ctx := c.Request.Context()
 	now := m.clock.Now()
 	var s Session
-	err = m.db.Conn(ctx).NewSelect().Model(&s).
-		Column("id", "user_id", "active_organization_id", "last_seen_at").
-		Where("id = ? AND expires_at > ?", Hash(token), now).
-		Scan(ctx)
+	err = m.db.PreparedOne(ctx, &s,
+		"SELECT id, user_id, active_organization_id, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
+		Hash(token), now)
 	if database.IsNoRows(err) {
 		m.clearCookie(c)
 		return nil, apperr.ErrUnauthorized

@@ -45,7 +45,19 @@ dburl="postgres://fastsvelte:$(cat "$FS_DATA_DIR/pg-password")@127.0.0.1:$(sed -
 "$work/floor" -db "$dburl" >"$work/floor.log" 2>&1 & pids+=($!)
 sleep 0.5
 
-echo "== GET /api/users/me, 64 connections, ${dur}s: fastsvelte"
-wrk -t2 -c64 -d"${dur}s" --latency -H "Cookie: fs_session=$cookie" http://127.0.0.1:8000/api/users/me | grep -E 'Requests/sec|99%|50%|Non-2xx'
-echo "== same, floor (net/http + pgx, session lookup only)"
-wrk -t2 -c64 -d"${dur}s" --latency -H "Cookie: fs_session=$cookie" http://127.0.0.1:8001/api/users/me | grep -E 'Requests/sec|99%|50%|Non-2xx'
+# 1000 sessions of the two seeded users, inserted directly (login is rate limited).
+export FS_BENCH_TOKENS="$work/tokens.txt"
+for _ in $(seq 1 1000); do head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; echo; done >"$FS_BENCH_TOKENS"
+{
+  echo "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) SELECT sha256(convert_to(t, 'UTF8')), u.id, now(), now(), now() + interval '1 day' FROM (VALUES"
+  awk 'NR>1{printf ","} {printf "(\x27%s\x27, %d)", $0, NR%2}' "$FS_BENCH_TOKENS"
+  echo ") AS v(t, k) JOIN users u ON u.email_normalized = CASE k WHEN 0 THEN 'demo@example.com' ELSE 'admin@example.com' END;"
+} | psql -q "$dburl"
+
+for target in "fastsvelte 8000" "floor 8001"; do
+  set -- $target
+  echo "== GET /api/users/me, 64 connections, ${dur}s, one session: $1"
+  wrk -t2 -c64 -d"${dur}s" --latency -H "Cookie: fs_session=$cookie" "http://127.0.0.1:$2/api/users/me" | grep -E 'Requests/sec|99%|50%|Non-2xx'
+  echo "== same, rotating over 1000 sessions: $1"
+  wrk -t2 -c64 -d"${dur}s" --latency -s scripts/bench/sessions.lua "http://127.0.0.1:$2/api/users/me" | grep -E 'Requests/sec|99%|50%|Non-2xx'
+done
