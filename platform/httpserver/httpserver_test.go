@@ -842,3 +842,28 @@ func TestMissingAssetIs404NotIndex(t *testing.T) {
 	}
 	app.Client().Get("/app/settings/profile").Expect(200)
 }
+
+func TestParsePage(t *testing.T) {
+	app := testkit.Start(t, fx.Options(), nil, fx.Invoke(func(r *httpserver.Router) {
+		r.API.GET("/test/page", func(c *gin.Context) {
+			p, err := httpserver.ParsePage(c)
+			if err != nil {
+				httpserver.Fail(c, err)
+				return
+			}
+			c.JSON(200, gin.H{"limit": p.Limit, "offset": p.Offset})
+		})
+	}))
+	c := app.Client()
+	for q, want := range map[string][2]float64{"": {20, 0}, "?limit=1&offset=0": {1, 0}, "?limit=100&offset=5000": {100, 5000}} {
+		got := c.Get("/api/test/page" + q).Expect(200).Map()
+		if got["limit"] != want[0] || got["offset"] != want[1] {
+			t.Errorf("%q = %v, want %v", q, got, want)
+		}
+	}
+	for q, field := range map[string]string{"?limit=0": "limit", "?limit=101": "limit", "?limit=x": "limit", "?offset=-1": "offset", "?offset=1e3": "offset", "?limit=99999999999999999999": "limit"} {
+		if d := c.Get("/api/test/page" + q).ExpectError(422, "VALIDATION_ERROR"); d[field] == nil {
+			t.Errorf("%q: details %v do not name %s", q, d, field)
+		}
+	}
+}
