@@ -862,7 +862,7 @@ func TestParsePage(t *testing.T) {
 		}
 	}
 	for q, field := range map[string]string{"?limit=0": "limit", "?limit=101": "limit", "?limit=x": "limit", "?offset=-1": "offset", "?offset=1e3": "offset", "?limit=99999999999999999999": "limit"} {
-		if d := c.Get("/api/test/page" + q).ExpectError(422, "VALIDATION_ERROR"); d[field] == nil {
+		if d := c.Get("/api/test/page"+q).ExpectError(422, "VALIDATION_ERROR"); d[field] == nil {
 			t.Errorf("%q: details %v do not name %s", q, d, field)
 		}
 	}
