@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -384,5 +385,28 @@ func TestCreateAdmin(t *testing.T) {
 	_ = json.NewDecoder(resp.Body).Decode(&me)
 	if resp.StatusCode != 200 || me["role"] != "sys_admin" || me["email_verified"] != true {
 		t.Fatalf("admin login: %d %v", resp.StatusCode, me)
+	}
+}
+
+// A port already in use must be reported, not end the process silently.
+func TestServeReportsBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cfg, err := config.Parse(testEnv(t, map[string]string{"FS_HTTP_ADDR": ln.Addr().String()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve(cfg) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "FS_HTTP_ADDR="+ln.Addr().String()) {
+			t.Fatalf("serve on a busy port = %v, want an error naming FS_HTTP_ADDR", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve on a busy port did not return")
 	}
 }

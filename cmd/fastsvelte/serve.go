@@ -12,12 +12,28 @@ import (
 	"github.com/fastsvelte/fastsvelte/platform/httpserver"
 )
 
+// serve starts the app and runs until SIGINT/SIGTERM. Start and stop errors are
+// returned (and printed by main) rather than left to fx, whose logger is off: a
+// port already in use must say so, not exit silently.
 func serve(cfg *config.Config) error {
-	app := fx.New(serveOptions(cfg)...)
+	var log *slog.Logger
+	app := fx.New(serveOptions(cfg, fx.Populate(&log))...)
 	if err := app.Err(); err != nil {
 		return rootCause(err)
 	}
-	app.Run()
+	startCtx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
+	defer cancel()
+	if err := app.Start(startCtx); err != nil {
+		return rootCause(err)
+	}
+	sig := <-app.Wait()
+	log.Info("shutting down", slog.String("signal", sig.Signal.String()))
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), app.StopTimeout())
+	defer cancelStop()
+	if err := app.Stop(stopCtx); err != nil {
+		return rootCause(err)
+	}
+	log.Info("stopped")
 	return nil
 }
 

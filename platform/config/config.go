@@ -38,9 +38,13 @@ type Config struct {
 	Environment string `env:"FS_ENVIRONMENT" envDefault:"dev"`
 	Mode        string `env:"FS_MODE" envDefault:"b2c"`
 	AppName     string `env:"FS_APP_NAME" envDefault:"FastSvelte"`
-	BaseURL     string `env:"FS_BASE_URL" envDefault:"http://localhost:8000"`
+	// BaseURL defaults to http://localhost:<port of FS_HTTP_ADDR> outside prod, so
+	// links follow a changed port; prod must set it.
+	BaseURL string `env:"FS_BASE_URL"`
 
-	HTTPAddr    string   `env:"FS_HTTP_ADDR" envDefault:":8000"`
+	// HTTPAddr defaults to 127.0.0.1:8000 in dev (the dev mailbox and the demo
+	// passwords must not reach the LAN) and :8000 elsewhere.
+	HTTPAddr    string   `env:"FS_HTTP_ADDR"`
 	CORSOrigins []string `env:"FS_CORS_ORIGINS" envSeparator:","`
 	// TrustedProxies may set X-Forwarded-For; the client IP (rate limits, session
 	// list) is read from it only when the request comes from one of these.
@@ -98,7 +102,7 @@ func Load() (*Config, error) {
 func Parse(environ map[string]string) (*Config, error) {
 	var cfg Config
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
-		return nil, explain(&cfg, err)
+		return nil, explain(&cfg, environ, err)
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -127,7 +131,7 @@ func Names() []string {
 }
 
 // explain rewrites caarlos0/env errors so they name the variable, not the Go field.
-func explain(cfg *Config, err error) error {
+func explain(cfg *Config, environ map[string]string, err error) error {
 	// Config is flat, so the Go field name maps to its env tag directly.
 	keyOf := map[string]string{}
 	t := reflect.TypeOf(*cfg)
@@ -144,7 +148,17 @@ func explain(cfg *Config, err error) error {
 			if cause == nil {
 				cause = pe.Err
 			}
-			return fmt.Errorf("config: %s: invalid %s value: %v", keyOf[pe.Name], pe.Type, cause)
+			key := keyOf[pe.Name]
+			hint := ""
+			switch pe.Type.Kind() {
+			case reflect.Bool, reflect.Pointer:
+				hint = " (use true or false)"
+			case reflect.Int64:
+				if pe.Type.String() == "time.Duration" {
+					hint = " (use a duration such as 90s, 15m or 336h)"
+				}
+			}
+			return fmt.Errorf("config: %s=%q: invalid %s value: %v%s", key, environ[key], pe.Type, cause, hint)
 		}
 		return fmt.Errorf("config: %v", agg.Errors[0])
 	}
@@ -171,6 +185,25 @@ func (c *Config) validate() error {
 			return err
 		}
 	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8000"
+		if c.IsDev() {
+			c.HTTPAddr = "127.0.0.1:8000"
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return fmt.Errorf("config: FS_HTTP_ADDR=%q: must be host:port such as :8000", c.HTTPAddr)
+	}
+	if c.BaseURL == "" {
+		if c.Environment == EnvProd {
+			return errors.New("config: FS_BASE_URL is required when FS_ENVIRONMENT=prod (the public https URL; every emailed link is built from it)")
+		}
+		_, port, _ := net.SplitHostPort(c.HTTPAddr)
+		c.BaseURL = "http://localhost:" + port
+	}
+	if c.Environment == EnvProd && c.SendGridAPIKey == "" {
+		return errors.New("config: FS_SENDGRID_API_KEY is required when FS_ENVIRONMENT=prod: without it no verification email would be sent (and links would be written to the log)")
+	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("config: FS_BASE_URL=%q: must be an absolute http(s) URL such as https://app.example.com", c.BaseURL)
@@ -178,9 +211,6 @@ func (c *Config) validate() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.Environment == EnvProd && u.Scheme != "https" {
 		return fmt.Errorf("config: FS_BASE_URL=%q: must use https when FS_ENVIRONMENT=prod", c.BaseURL)
-	}
-	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		return fmt.Errorf("config: FS_HTTP_ADDR=%q: must be host:port such as :8000", c.HTTPAddr)
 	}
 	for i, o := range c.CORSOrigins {
 		o = strings.TrimSpace(o) // "a, b" is how people write lists

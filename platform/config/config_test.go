@@ -24,7 +24,7 @@ func TestDefaultsParse(t *testing.T) {
 		{"Environment", cfg.Environment, config.EnvDev},
 		{"Mode", cfg.Mode, config.ModeB2C},
 		{"BaseURL", cfg.BaseURL, "http://localhost:8000"},
-		{"HTTPAddr", cfg.HTTPAddr, ":8000"},
+		{"HTTPAddr", cfg.HTTPAddr, "127.0.0.1:8000"}, // dev: loopback only
 		{"BodyLimitBytes", cfg.BodyLimitBytes, int64(1 << 20)},
 		{"SessionCookieName", cfg.SessionCookieName, "fs_session"},
 		{"SessionTTL", cfg.SessionTTL, 14 * 24 * time.Hour},
@@ -44,6 +44,7 @@ func TestParseValidValues(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.Parse(map[string]string{
 		"FS_ENVIRONMENT":          "prod",
+		"FS_SENDGRID_API_KEY":     "SG.test",
 		"FS_MODE":                 "b2b",
 		"FS_BASE_URL":             "https://app.example.com/",
 		"FS_HTTP_ADDR":            "127.0.0.1:0",
@@ -87,7 +88,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"http addr", map[string]string{"FS_HTTP_ADDR": "nope"}, "FS_HTTP_ADDR"},
 		{"base url scheme", map[string]string{"FS_BASE_URL": "ftp://x"}, "FS_BASE_URL"},
 		{"base url relative", map[string]string{"FS_BASE_URL": "/app"}, "FS_BASE_URL"},
-		{"base url http in prod", map[string]string{"FS_ENVIRONMENT": "prod", "FS_BASE_URL": "http://app.example.com"}, "FS_BASE_URL"},
+		{"base url http in prod", map[string]string{"FS_ENVIRONMENT": "prod", "FS_SENDGRID_API_KEY": "SG.x", "FS_BASE_URL": "http://app.example.com"}, "FS_BASE_URL"},
 		{"cors wildcard", map[string]string{"FS_CORS_ORIGINS": "*"}, "FS_CORS_ORIGINS"},
 		{"cors wildcard among others", map[string]string{"FS_CORS_ORIGINS": "https://a.example,*"}, "FS_CORS_ORIGINS"},
 		{"cors with path", map[string]string{"FS_CORS_ORIGINS": "https://a.example/app"}, "FS_CORS_ORIGINS"},
@@ -102,7 +103,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"email verification", map[string]string{"FS_EMAIL_VERIFICATION": "maybe"}, "FS_EMAIL_VERIFICATION"},
 		{"auto migrate", map[string]string{"FS_AUTO_MIGRATE": "maybe"}, "FS_AUTO_MIGRATE"},
 		{"argon2 parallelism overflow", map[string]string{"FS_ARGON2_PARALLELISM": "300"}, "FS_ARGON2_PARALLELISM"},
-		{"argon2 too cheap in prod", map[string]string{"FS_ENVIRONMENT": "prod", "FS_BASE_URL": "https://a.example", "FS_ARGON2_MEMORY_KIB": "64"}, "FS_ARGON2_MEMORY_KIB"},
+		{"argon2 too cheap in prod", map[string]string{"FS_ENVIRONMENT": "prod", "FS_SENDGRID_API_KEY": "SG.x", "FS_BASE_URL": "https://a.example", "FS_ARGON2_MEMORY_KIB": "64"}, "FS_ARGON2_MEMORY_KIB"},
 		{"jobs workers zero", map[string]string{"FS_JOBS_WORKERS": "0"}, "FS_JOBS_WORKERS"},
 		{"jobs poll interval syntax", map[string]string{"FS_JOBS_POLL_INTERVAL": "often"}, "FS_JOBS_POLL_INTERVAL"},
 		{"cookie name", map[string]string{"FS_SESSION_COOKIE_NAME": "a b"}, "FS_SESSION_COOKIE_NAME"},
@@ -129,6 +130,31 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 				t.Errorf("error %q carries no explanation", msg)
 			}
 		})
+	}
+}
+
+func TestDerivedDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse(map[string]string{"FS_HTTP_ADDR": "127.0.0.1:8182"})
+	if err != nil || cfg.BaseURL != "http://localhost:8182" {
+		t.Fatalf("base URL follows the port: %q %v", cfg.BaseURL, err)
+	}
+	cfg, err = config.Parse(map[string]string{"FS_ENVIRONMENT": "test"})
+	if err != nil || cfg.HTTPAddr != ":8000" || cfg.BaseURL != "http://localhost:8000" {
+		t.Fatalf("test defaults: %q %q %v", cfg.HTTPAddr, cfg.BaseURL, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"FS_ENVIRONMENT": "prod", "FS_SENDGRID_API_KEY": "SG.x"}, "FS_BASE_URL is required"},
+		{map[string]string{"FS_ENVIRONMENT": "prod", "FS_BASE_URL": "https://a.example"}, "FS_SENDGRID_API_KEY is required"},
+		{map[string]string{"FS_EMAIL_VERIFICATION": "yes"}, `FS_EMAIL_VERIFICATION="yes"`},
+		{map[string]string{"FS_SESSION_TTL": "2 weeks"}, "use a duration"},
+	} {
+		if _, err := config.Parse(tc.env); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%v) = %v, want %q", tc.env, err, tc.want)
+		}
 	}
 }
 
@@ -170,9 +196,9 @@ func TestAutoMigrateAndSeedDefaults(t *testing.T) {
 	}{
 		{"dev defaults on", map[string]string{"FS_ENVIRONMENT": "dev"}, true, true},
 		{"test defaults off", map[string]string{"FS_ENVIRONMENT": "test"}, false, false},
-		{"prod defaults off", map[string]string{"FS_ENVIRONMENT": "prod", "FS_BASE_URL": "https://a.example"}, false, false},
+		{"prod defaults off", map[string]string{"FS_ENVIRONMENT": "prod", "FS_SENDGRID_API_KEY": "SG.x", "FS_BASE_URL": "https://a.example"}, false, false},
 		{"dev switched off", map[string]string{"FS_ENVIRONMENT": "dev", "FS_AUTO_MIGRATE": "false", "FS_SEED_DEMO": "false"}, false, false},
-		{"prod switched on", map[string]string{"FS_ENVIRONMENT": "prod", "FS_BASE_URL": "https://a.example", "FS_AUTO_MIGRATE": "true", "FS_SEED_DEMO": "true"}, true, true},
+		{"prod switched on", map[string]string{"FS_ENVIRONMENT": "prod", "FS_SENDGRID_API_KEY": "SG.x", "FS_BASE_URL": "https://a.example", "FS_AUTO_MIGRATE": "true", "FS_SEED_DEMO": "true"}, true, true},
 		{"test migrate only", map[string]string{"FS_ENVIRONMENT": "test", "FS_AUTO_MIGRATE": "1"}, true, false},
 	}
 	for _, tc := range cases {
