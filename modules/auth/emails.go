@@ -20,9 +20,12 @@ type mailData struct {
 	Hours     int
 }
 
+// The verification mail goes to an address nobody has proven yet, so it carries no
+// text the signer-up chose (their name): otherwise anyone could send a message of
+// their own wording, from us, to any address.
 var tmplVerify = mailer.MustTemplate(
 	`Confirm your email for {{.AppName}}`,
-	`Hi {{.FirstName}},
+	`Hello,
 
 Confirm your email address to finish setting up your {{.AppName}} account:
 
@@ -30,7 +33,7 @@ Confirm your email address to finish setting up your {{.AppName}} account:
 
 The link works once and expires in {{.Hours}} hours. If you did not sign up, ignore this email.
 `,
-	`<p>Hi {{.FirstName}},</p>
+	`<p>Hello,</p>
 <p>Confirm your email address to finish setting up your {{.AppName}} account:</p>
 <p><a href="{{.Link}}">Confirm my email</a></p>
 <p>The link works once and expires in {{.Hours}} hours. If you did not sign up, ignore this email.</p>`)
@@ -59,6 +62,13 @@ type verifyEmailArgs struct {
 
 func (verifyEmailArgs) Kind() string { return "auth.verify_email" }
 
+// resendVerificationArgs names an address, not a user: see ResendVerification.
+type resendVerificationArgs struct {
+	EmailNormalized string `json:"email_normalized"`
+}
+
+func (resendVerificationArgs) Kind() string { return "auth.resend_verification" }
+
 type accountExistsArgs struct {
 	UserID uuid.UUID `json:"user_id"`
 }
@@ -70,12 +80,30 @@ type verifyEmailWorker struct {
 	svc *Service
 }
 
-// Work mints a fresh link (voiding older ones) and mails it, unless the account
-// no longer needs one.
+// Work mints a fresh link and mails it.
 func (w *verifyEmailWorker) Work(ctx context.Context, job *river.Job[verifyEmailArgs]) error {
-	s := w.svc
+	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
+		return w.svc.store.userByID(ctx, job.Args.UserID)
+	})
+}
+
+type resendVerificationWorker struct {
+	river.WorkerDefaults[resendVerificationArgs]
+	svc *Service
+}
+
+// Work mails a fresh link if the address belongs to an account that needs one.
+func (w *resendVerificationWorker) Work(ctx context.Context, job *river.Job[resendVerificationArgs]) error {
+	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
+		return w.svc.store.userByEmail(ctx, job.Args.EmailNormalized)
+	})
+}
+
+// mailVerification mints a fresh link (voiding older ones) and mails it in one
+// transaction, unless the account is gone, verified or may not act.
+func (s *Service) mailVerification(ctx context.Context, load func(context.Context) (*User, error)) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.store.userByID(ctx, job.Args.UserID)
+		u, err := load(ctx)
 		if errors.Is(err, ErrUserNotFound) {
 			return nil
 		}
@@ -115,6 +143,7 @@ func (w *accountExistsWorker) Work(ctx context.Context, job *river.Job[accountEx
 
 func registerJobs(q *jobs.Queue, svc *Service) {
 	jobs.Register(q, &verifyEmailWorker{svc: svc})
+	jobs.Register(q, &resendVerificationWorker{svc: svc})
 	jobs.Register(q, &accountExistsWorker{svc: svc})
 }
 

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -25,13 +26,16 @@ func newHandler(svc *Service, sm *sessions.Manager, cfg *config.Config, limits *
 	return &handler{svc: svc, sessions: sm, cfg: cfg, limits: limits}
 }
 
-// Limits on the endpoints an attacker would hammer. Per-address limits are looser
-// than per-IP ones would need to be to stop guessing, and stricter than a person
-// ever hits; they also cap how many mails one address can be sent.
+// Limits on the endpoints an attacker would hammer. Logins count failures only, so
+// people who sign in (many behind one NAT, or the owner while someone guesses) are
+// never locked out by successes. Guessing one account from one IP stops after 10
+// failures; from many IPs after 50, which also bounds how cheaply a stranger can
+// lock the owner out. Mail limits cap how many messages one address can be sent.
 var (
-	loginPerIP    = ratelimit.Rule{Name: "login:ip", Limit: 50, Window: 15 * time.Minute}
-	loginPerEmail = ratelimit.Rule{Name: "login:email", Limit: 20, Window: 15 * time.Minute}
-	signupPerIP   = ratelimit.Rule{Name: "signup:ip", Limit: 20, Window: time.Hour}
+	loginFailPerPair  = ratelimit.Rule{Name: "login-fail:ip+email", Limit: 10, Window: 15 * time.Minute}
+	loginFailPerEmail = ratelimit.Rule{Name: "login-fail:email", Limit: 50, Window: 15 * time.Minute}
+	loginFailPerIP    = ratelimit.Rule{Name: "login-fail:ip", Limit: 100, Window: 15 * time.Minute}
+	signupPerIP       = ratelimit.Rule{Name: "signup:ip", Limit: 20, Window: time.Hour}
 	mailPerIP     = ratelimit.Rule{Name: "mail:ip", Limit: 30, Window: time.Hour}
 	mailPerEmail  = ratelimit.Rule{Name: "mail:email", Limit: 5, Window: time.Hour}
 )
@@ -161,11 +165,18 @@ func (h *handler) login(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	if err := h.limits.Check(c.Request.Context(), loginPerIP.For(c.ClientIP()), loginPerEmail.For(NormalizeEmail(req.Email))); err != nil {
+	ctx, email, ip := c.Request.Context(), NormalizeEmail(req.Email), c.ClientIP()
+	limits := []ratelimit.Attempt{loginFailPerPair.For(ip + " " + email), loginFailPerEmail.For(email), loginFailPerIP.For(ip)}
+	if err := h.limits.Blocked(ctx, limits...); err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	u, err := h.svc.Login(c.Request.Context(), req.Email, req.Password)
+	u, err := h.svc.Login(ctx, req.Email, req.Password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		if recErr := h.limits.Record(ctx, limits...); recErr != nil {
+			err = recErr
+		}
+	}
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

@@ -1,7 +1,9 @@
 package auth_test
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,23 +11,47 @@ import (
 	"github.com/fastsvelte/fastsvelte/platform/testkit"
 )
 
-func TestLoginRateLimitPerEmail(t *testing.T) {
+func TestLoginLimitsCountFailuresOnly(t *testing.T) {
 	app := start(t, nil)
 	signupVerified(t, app, "ada@example.com")
+	// Successful logins never lock anyone out.
+	for range 25 {
+		login(t, app, "ada@example.com")
+	}
 	c := app.Client()
-	for range 20 {
+	for range 10 {
 		c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "wrong password"}).ExpectError(401, "INVALID_CREDENTIALS")
 	}
+	// That client is now refused, even with the right password (or the limit would
+	// tell a guesser when they hit it), and told how long to wait.
 	r := c.Post("/api/auth/login", map[string]any{"email": "ADA@example.com", "password": pw})
 	r.ExpectError(429, "RATE_LIMITED")
 	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 15*60 {
 		t.Fatalf("Retry-After = %q", r.Header.Get("Retry-After"))
 	}
-	// Other accounts are unaffected; after the window the account works again.
-	signupVerified(t, app, "bob@example.com")
-	login(t, app, "bob@example.com")
+	if msg := r.Map()["message"].(string); !strings.Contains(msg, "Try again in 15 minutes") {
+		t.Fatalf("message does not say how long: %q", msg)
+	}
+	// The owner, from elsewhere, still signs in: a stranger's guessing is no lockout.
+	owner := app.Client()
+	owner.Header.Set("X-Forwarded-For", "203.0.113.7") // behind the trusted loopback proxy
+	owner.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).Expect(200)
 	app.Clock.Advance(15*time.Minute + time.Second)
-	login(t, app, "ada@example.com")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).Expect(200)
+}
+
+func TestLoginLimitAcrossAddresses(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	// Guessing from many IPs: the account's own limit stops it at 50.
+	for i := range 50 {
+		c := app.Client()
+		c.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+		c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "wrong password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	}
+	c := app.Client()
+	c.Header.Set("X-Forwarded-For", "198.51.100.200")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).ExpectError(429, "RATE_LIMITED")
 }
 
 func TestMailRateLimitPerAddress(t *testing.T) {
@@ -61,7 +87,7 @@ func TestTwoInstancesShareState(t *testing.T) {
 	cb.Post("/api/auth/logout", nil).Expect(204)
 	ca.Get("/api/users/me").ExpectError(401, "UNAUTHORIZED")
 
-	for i := range 19 { // the login above was the first attempt of the window
+	for i := range 10 {
 		inst := a
 		if i%2 == 1 {
 			inst = b

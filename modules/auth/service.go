@@ -150,20 +150,15 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 	})
 }
 
-// ResendVerification mails a fresh link to an unverified account. It answers the
-// same whether or not the account exists or is already verified.
+// ResendVerification queues a fresh link for the address. Whether an unverified
+// account exists is decided by the job, not here: the request does the same work
+// (one insert) for every address, so neither its answer nor its timing reveals
+// accounts.
 func (s *Service) ResendVerification(ctx context.Context, email string) error {
-	u, err := s.store.userByEmail(ctx, NormalizeEmail(email))
-	if errors.Is(err, ErrUserNotFound) {
+	if !s.cfg.EmailVerification {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if u.Verified() || u.CanAct() != nil || !s.cfg.EmailVerification {
-		return nil
-	}
-	return s.jobs.Enqueue(ctx, verifyEmailArgs{UserID: u.ID}, nil)
+	return s.jobs.Enqueue(ctx, resendVerificationArgs{EmailNormalized: NormalizeEmail(email)}, nil)
 }
 
 // Login checks credentials. Unverified and suspended accounts are reported only

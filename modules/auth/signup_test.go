@@ -255,3 +255,46 @@ func TestVerificationMailSurvivesProviderOutage(t *testing.T) {
 		t.Fatalf("%d mails, want 1", n)
 	}
 }
+
+// Sign-up can be aimed at anyone's address: the mail it triggers must not carry
+// text the signer-up chose.
+func TestVerificationMailCarriesNoAttackerText(t *testing.T) {
+	app := start(t, nil)
+	app.Client().Post("/api/auth/signup", map[string]any{
+		"email": "victim@example.com", "password": pw, "first_name": "Urgent: reset at http://evil.example", "last_name": "x",
+	}).Expect(202)
+	for _, m := range app.Mails("victim@example.com") {
+		if strings.Contains(m.Text+m.HTML+m.Subject, "evil.example") {
+			t.Fatalf("verification mail contains the signer-up's text: %q", m.Text)
+		}
+	}
+}
+
+// Resending does the same work for every address (one queued job), so the
+// request's timing cannot tell unverified accounts from unknown addresses.
+func TestResendDoesTheSameWorkForEveryAddress(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "verified@example.com")
+	app.Client().Post("/api/auth/signup", map[string]any{"email": "pending@example.com", "password": pw, "first_name": "P"}).Expect(202)
+	app.Settle()
+	ctx := context.Background()
+	count := func() (n int) {
+		if err := app.DB.NewRaw("SELECT count(*) FROM river_job WHERE kind = 'auth.resend_verification'").Scan(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i, addr := range []string{"nobody@example.com", "verified@example.com", "pending@example.com"} {
+		app.Client().Post("/api/auth/resend-verification", map[string]any{"email": addr}).Expect(202)
+		if n := count(); n != i+1 {
+			t.Fatalf("after resend for %s: %d jobs, want %d", addr, n, i+1)
+		}
+	}
+	app.Settle()
+	if n := len(app.Mails("pending@example.com")); n != 2 {
+		t.Fatalf("pending account got %d mails, want 2 (sign-up + resend)", n)
+	}
+	if n := len(app.Mails("nobody@example.com")) + len(app.Mails("verified@example.com")) - 1; n != 0 {
+		t.Fatalf("mail sent where none was needed")
+	}
+}
