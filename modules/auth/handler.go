@@ -36,8 +36,8 @@ var (
 	loginFailPerEmail = ratelimit.Rule{Name: "login-fail:email", Limit: 50, Window: 15 * time.Minute}
 	loginFailPerIP    = ratelimit.Rule{Name: "login-fail:ip", Limit: 100, Window: 15 * time.Minute}
 	signupPerIP       = ratelimit.Rule{Name: "signup:ip", Limit: 20, Window: time.Hour}
-	mailPerIP     = ratelimit.Rule{Name: "mail:ip", Limit: 30, Window: time.Hour}
-	mailPerEmail  = ratelimit.Rule{Name: "mail:email", Limit: 5, Window: time.Hour}
+	mailPerIP         = ratelimit.Rule{Name: "mail:ip", Limit: 30, Window: time.Hour}
+	mailPerEmail      = ratelimit.Rule{Name: "mail:email", Limit: 5, Window: time.Hour}
 )
 
 // getConfig godoc
