@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/fastsvelte/fastsvelte/modules/auth"
+	"github.com/fastsvelte/fastsvelte/platform/apperr"
 	"github.com/fastsvelte/fastsvelte/platform/config"
 )
 
@@ -24,27 +26,43 @@ func createAdmin(cfg *config.Config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if strings.TrimSpace(*email) == "" || !strings.Contains(*email, "@") {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("create-admin: unexpected argument %q (the password is read from stdin)", fs.Arg(0))
+	}
+	if strings.TrimSpace(*email) == "" {
 		return errors.New("create-admin: --email ADDRESS is required")
 	}
-	password, generated, err := readOrGeneratePassword(os.Stdin)
+	password, err := readPassword(os.Stdin)
 	if err != nil {
 		return err
 	}
 	var s seedServices
 	return runOnce(cfg, func(ctx context.Context) error {
+		exists, err := s.Auth.AccountExists(ctx, *email)
+		if err != nil {
+			return err
+		}
+		// A new account needs a password; an existing one keeps its own unless one
+		// was given on stdin.
+		generated := !exists && password == ""
+		if generated {
+			password = rand.Text()
+		}
 		_, created, err := s.Auth.EnsureAccount(ctx, auth.AccountInput{
 			Email: strings.TrimSpace(*email), Password: password, FirstName: *first, LastName: *last,
 			OrganizationName: *org, SysAdmin: true,
 		})
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		verb := "promoted existing user"
 		if created {
 			verb = "created"
 		}
 		fmt.Printf("%s sys_admin %s\n", verb, strings.TrimSpace(*email))
+		if exists && password != "" {
+			fmt.Println("set the password read from stdin and signed them out everywhere")
+		}
 		if generated {
 			fmt.Printf("password: %s\n", password)
 		}
@@ -52,17 +70,29 @@ func createAdmin(cfg *config.Config, args []string) error {
 	}, &s)
 }
 
-// readOrGeneratePassword takes the first line of stdin when it is piped; from a
-// terminal (or an empty pipe) it generates a strong password to print once.
-func readOrGeneratePassword(in *os.File) (string, bool, error) {
-	if st, err := in.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
-		line, err := bufio.NewReader(in).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", false, err
-		}
-		if pw := strings.TrimRight(line, "\r\n"); pw != "" {
-			return pw, false, nil
-		}
+// readPassword takes the first line of stdin when it is piped; from a terminal it
+// returns "" (create-admin then generates one for a new account).
+func readPassword(in *os.File) (string, error) {
+	if st, err := in.Stat(); err != nil || st.Mode()&os.ModeCharDevice != 0 {
+		return "", nil
 	}
-	return rand.Text(), true, nil
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe spells out a validation error's fields for a terminal.
+func describe(err error) error {
+	e, ok := apperr.As(err)
+	if !ok || len(e.Details) == 0 {
+		return err
+	}
+	var parts []string
+	for field, msg := range e.Details {
+		parts = append(parts, fmt.Sprintf("%s %v", field, msg))
+	}
+	sort.Strings(parts)
+	return fmt.Errorf("create-admin: %s", strings.Join(parts, "; "))
 }

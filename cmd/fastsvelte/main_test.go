@@ -345,38 +345,48 @@ func TestCreateAdmin(t *testing.T) {
 	if err != nil || !strings.Contains(out, "created sys_admin Root@Example.com") || strings.Contains(out, "password:") {
 		t.Fatalf("create-admin from stdin: %q %v", out, err)
 	}
-	// Empty stdin: a password is generated and printed once.
+	// Promoting again without a password keeps the user's own.
 	withStdin(t, "")
 	out, _, err = captured(t, func() error { return run([]string{"create-admin", "--email", "root@example.com"}) })
-	if err != nil || !strings.Contains(out, "promoted existing user") {
+	if err != nil || !strings.Contains(out, "promoted existing user") || strings.Contains(out, "password") {
 		t.Fatalf("create-admin again: %q %v", out, err)
 	}
+	// A new account without a password on stdin gets a generated one, printed once.
+	withStdin(t, "")
+	out, _, err = captured(t, func() error { return run([]string{"create-admin", "--email", "ops@example.com"}) })
 	_, generated, ok := strings.Cut(out, "password: ")
 	generated = strings.TrimSpace(generated)
-	if !ok || len(generated) < 16 {
-		t.Fatalf("no generated password printed: %q", out)
+	if err != nil || !ok || len(generated) < 16 {
+		t.Fatalf("no generated password printed for a new account: %q %v", out, err)
 	}
-	withStdin(t, "short\n")
-	if _, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", "x@example.com"}) }); err == nil {
-		t.Fatal("a 5-character password was accepted")
+	for _, tc := range []struct{ stdin, email, want string }{
+		{"short\n", "x@example.com", "password must be at least 8 characters"},
+		{"abcdefgh\x00ijk\n", "x@example.com", "password must not contain NUL"},
+		{"        \n", "x@example.com", "password is required"},
+		{"long-enough-pass\n", "not-an-email", "email must be a valid email address"},
+	} {
+		withStdin(t, tc.stdin)
+		if _, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", tc.email}) }); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("create-admin %q with %q = %v, want %q", tc.email, tc.stdin, err, tc.want)
+		}
 	}
-	if _, _, err := captured(t, func() error { return run([]string{"create-admin"}) }); err == nil || !strings.Contains(err.Error(), "--email") {
-		t.Fatalf("missing --email: %v", err)
+	if _, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", "a@example.com", "extra"}) }); err == nil || !strings.Contains(err.Error(), "unexpected argument") {
+		t.Fatalf("extra argument: %v", err)
 	}
-
 	// The generated password signs in as a verified sys_admin.
 	cfg, err := config.Parse(env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var router *httpserver.Router
-	app := fxtest.New(t, append(options(cfg), fx.Populate(&router))...)
+	var db *database.DB
+	app := fxtest.New(t, append(options(cfg), fx.Populate(&router, &db))...)
 	app.RequireStart()
 	defer app.RequireStop()
 	srv := httptest.NewServer(router.Handler())
 	defer srv.Close()
 	resp, err := http.Post(srv.URL+"/api/auth/login", "application/json",
-		strings.NewReader(`{"email":"root@example.com","password":"`+generated+`"}`))
+		strings.NewReader(`{"email":"ops@example.com","password":"`+generated+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,6 +395,34 @@ func TestCreateAdmin(t *testing.T) {
 	_ = json.NewDecoder(resp.Body).Decode(&me)
 	if resp.StatusCode != 200 || me["role"] != "sys_admin" || me["email_verified"] != true {
 		t.Fatalf("admin login: %d %v", resp.StatusCode, me)
+	}
+	// The first admin still has the password from stdin: promoting again kept it.
+	login := func(password string) int {
+		resp, err := http.Post(srv.URL+"/api/auth/login", "application/json",
+			strings.NewReader(`{"email":"root@example.com","password":"`+password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := login("s3cret-admin-pass"); code != 200 {
+		t.Fatalf("root login with its own password: %d", code)
+	}
+	var sessions int
+	if err := db.NewRaw("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email_normalized = 'root@example.com'").Scan(context.Background(), &sessions); err != nil || sessions != 1 {
+		t.Fatalf("root sessions = %d (%v)", sessions, err)
+	}
+	// Setting a new password through create-admin signs the user out everywhere.
+	withStdin(t, "another-strong-pass\n")
+	if out, _, err := captured(t, func() error { return run([]string{"create-admin", "--email", "root@example.com"}) }); err != nil || !strings.Contains(out, "signed them out") {
+		t.Fatalf("create-admin with a new password: %q %v", out, err)
+	}
+	if err := db.NewRaw("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email_normalized = 'root@example.com'").Scan(context.Background(), &sessions); err != nil || sessions != 0 {
+		t.Fatalf("sessions after a password change = %d (%v), want 0", sessions, err)
+	}
+	if login("s3cret-admin-pass") != 401 || login("another-strong-pass") != 200 {
+		t.Fatal("the new password did not replace the old one")
 	}
 }
 

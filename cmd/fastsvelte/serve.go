@@ -76,7 +76,7 @@ func banner(cfg *config.Config, demo []demoAccount) {
 		fmt.Printf("    Mailbox:   %s/api/dev/mail  (emails are not sent in dev)\n", cfg.BaseURL)
 	}
 	if len(demo) > 0 {
-		fmt.Printf("\n  Demo logins:\n")
+		fmt.Printf("\n  Demo logins (as first seeded; a password you changed stays changed):\n")
 		for _, d := range demo {
 			fmt.Printf("    %-22s %-18s %s\n", d.Email, d.Password, d.What)
 		}

@@ -56,32 +56,34 @@ type Profile struct {
 
 // Service holds the auth rules.
 type Service struct {
-	store  *store
-	db     *database.DB
-	cfg    *config.Config
-	clock  clock.Clock
-	jobs   *jobs.Queue
-	mail   mailer.Sender
-	hash   *hasher
-	hooks  []SignupHook
-	orgDir Directory
+	store    *store
+	db       *database.DB
+	cfg      *config.Config
+	clock    clock.Clock
+	jobs     *jobs.Queue
+	mail     mailer.Sender
+	sessions *sessions.Revoker
+	hash     *hasher
+	hooks    []SignupHook
+	orgDir   Directory
 }
 
 type serviceParams struct {
 	fx.In
-	Store  *store
-	DB     *database.DB
-	Config *config.Config
-	Clock  clock.Clock
-	Jobs   *jobs.Queue
-	Mail   mailer.Sender
-	Hooks  []SignupHook `group:"auth.signup_hooks"`
-	OrgDir Directory
+	Store    *store
+	DB       *database.DB
+	Config   *config.Config
+	Clock    clock.Clock
+	Jobs     *jobs.Queue
+	Mail     mailer.Sender
+	Sessions *sessions.Revoker
+	Hooks    []SignupHook `group:"auth.signup_hooks"`
+	OrgDir   Directory
 }
 
 func newService(p serviceParams) *Service {
 	return &Service{
-		store: p.Store, db: p.DB, cfg: p.Config, clock: p.Clock, jobs: p.Jobs, mail: p.Mail,
+		store: p.Store, db: p.DB, cfg: p.Config, clock: p.Clock, jobs: p.Jobs, mail: p.Mail, sessions: p.Sessions,
 		hash:  newHasher(p.Config.Argon2MemoryKiB, p.Config.Argon2Iterations, p.Config.Argon2Parallelism),
 		hooks: p.Hooks, orgDir: p.OrgDir,
 	}

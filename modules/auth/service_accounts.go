@@ -3,11 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	"github.com/fastsvelte/fastsvelte/platform/apperr"
+	"github.com/fastsvelte/fastsvelte/platform/httpserver"
 )
 
 // AccountInput describes an account made by an operator (seed, create-admin)
@@ -24,15 +24,32 @@ type AccountInput struct {
 	NoOrganization bool
 }
 
-// EnsureAccount creates the account if the email is new. For an existing one it
-// only promotes to sys_admin (and sets the password, when given) if asked to.
-func (s *Service) EnsureAccount(ctx context.Context, in AccountInput) (userID uuid.UUID, created bool, err error) {
-	norm := NormalizeEmail(in.Email)
-	if in.Password != "" {
-		if n := utf8.RuneCountInString(in.Password); n < 8 || n > 128 {
-			return uuid.Nil, false, apperr.Validation(map[string]string{"password": "must be 8 to 128 characters"})
-		}
+// accountCheck applies the sign-up rules to operator input, so the CLI cannot make
+// an account the API would refuse (a NUL in the password, an invalid address).
+type accountCheck struct {
+	Email     string `json:"email" validate:"required,max=254,email"`
+	Password  string `json:"password" validate:"omitempty,min=8,max=128,notblank"`
+	FirstName string `json:"first_name" validate:"max=100"`
+	LastName  string `json:"last_name" validate:"max=100"`
+}
+
+// AccountExists reports whether an account uses the address.
+func (s *Service) AccountExists(ctx context.Context, email string) (bool, error) {
+	_, err := s.store.userByEmail(ctx, NormalizeEmail(email))
+	if errors.Is(err, ErrUserNotFound) {
+		return false, nil
 	}
+	return err == nil, err
+}
+
+// EnsureAccount creates the account if the email is new. For an existing one it
+// only promotes to sys_admin if asked to, and sets the password only when one is
+// given, signing the user out everywhere (as any password change must).
+func (s *Service) EnsureAccount(ctx context.Context, in AccountInput) (userID uuid.UUID, created bool, err error) {
+	if err := httpserver.Validate(&accountCheck{Email: in.Email, Password: in.Password, FirstName: in.FirstName, LastName: in.LastName}); err != nil {
+		return uuid.Nil, false, err
+	}
+	norm := NormalizeEmail(in.Email)
 	var hash *string
 	if in.Password != "" {
 		h := s.hash.hash(in.Password)
@@ -43,8 +60,14 @@ func (s *Service) EnsureAccount(ctx context.Context, in AccountInput) (userID uu
 		switch {
 		case err == nil:
 			userID = existing.ID
-			if in.SysAdmin {
-				return s.store.promote(ctx, existing.ID, hash, s.clock.Now())
+			if !in.SysAdmin {
+				return nil
+			}
+			if err := s.store.promote(ctx, existing.ID, hash, s.clock.Now()); err != nil {
+				return err
+			}
+			if hash != nil {
+				return s.sessions.RevokeAll(ctx, existing.ID, nil)
 			}
 			return nil
 		case !errors.Is(err, ErrUserNotFound):

@@ -27,9 +27,11 @@ func newService(st *store, cfg *config.Config, clk clock.Clock) *Service {
 // UserSignedUp creates the user's first organization with them as org_admin: a
 // personal one in b2c, the named one in b2b. It runs in the sign-up transaction.
 func (s *Service) UserSignedUp(ctx context.Context, e auth.SignupEvent) error {
+	// b2c organizations are personal and named after their owner, whatever the
+	// caller passed (an operator's create-admin --organization, say).
 	personal := s.cfg.Mode == config.ModeB2C
 	name := e.OrganizationName
-	if name == "" {
+	if name == "" || personal {
 		name = possessive(e.FirstName) + " workspace"
 	}
 	_, err := s.Create(ctx, e.UserID, name, personal)

@@ -30,7 +30,7 @@ import (
 )
 
 // Module provides the *Manager.
-var Module = fx.Module("sessions", fx.Provide(New), fx.Invoke(registerCleanup))
+var Module = fx.Module("sessions", fx.Provide(New, NewRevoker), fx.Invoke(registerCleanup))
 
 // UserChecker is implemented by the auth module: it loads the user, refusing one
 // who may no longer act (suspended, deleted) with an UNAUTHORIZED error.
@@ -231,10 +231,19 @@ func (m *Manager) Destroy(c *gin.Context) error {
 	return nil
 }
 
+// Revoker ends sessions without authenticating anything, so the auth module (whose
+// service the Manager itself depends on) can use it without a dependency cycle.
+type Revoker struct {
+	db *database.DB
+}
+
+// NewRevoker builds a Revoker.
+func NewRevoker(db *database.DB) *Revoker { return &Revoker{db: db} }
+
 // RevokeAll deletes every session of userID except keep (nil = all). Password
 // changes, resets, suspension and deletion call it.
-func (m *Manager) RevokeAll(ctx context.Context, userID uuid.UUID, keep []byte) error {
-	q := m.db.Conn(ctx).NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID)
+func (r *Revoker) RevokeAll(ctx context.Context, userID uuid.UUID, keep []byte) error {
+	q := r.db.Conn(ctx).NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID)
 	if keep != nil {
 		q = q.Where("id <> ?", keep)
 	}
