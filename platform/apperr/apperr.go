@@ -18,19 +18,20 @@ type Kind int
 
 // The kinds, one per response class of the API contract.
 const (
-	KindInternal        Kind = iota // a bug or an outage; never shown in detail
-	KindBadRequest                  // malformed input, invalid token
-	KindUnauthorized                // no valid session or wrong credentials
-	KindPaymentRequired             // quota exceeded
-	KindForbidden                   // authenticated but not allowed
-	KindNotFound                    // absent, or not visible to the caller
-	KindConflict                    // state conflict (duplicate, last admin ...)
-	KindGone                        // existed but can no longer be used
-	KindTooLarge                    // request body over the limit
-	KindUnsupported                 // wrong content type
-	KindValidation                  // well-formed but invalid fields
-	KindRateLimited                 // too many attempts
-	KindUnavailable                 // a dependency is not configured or down
+	KindInternal         Kind = iota // a bug or an outage; never shown in detail
+	KindBadRequest                   // malformed input, invalid token
+	KindUnauthorized                 // no valid session or wrong credentials
+	KindPaymentRequired              // quota exceeded
+	KindForbidden                    // authenticated but not allowed
+	KindNotFound                     // absent, or not visible to the caller
+	KindConflict                     // state conflict (duplicate, last admin ...)
+	KindGone                         // existed but can no longer be used
+	KindTooLarge                     // request body over the limit
+	KindUnsupported                  // wrong content type
+	KindValidation                   // well-formed but invalid fields
+	KindRateLimited                  // too many attempts
+	KindUnavailable                  // a dependency is not configured or down
+	KindMethodNotAllowed             // the path exists, the method does not
 )
 
 // Error is an application error with a stable machine-readable code.
@@ -117,7 +118,7 @@ var (
 	ErrUnsupported  = New(KindUnsupported, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.")
 	ErrValidation   = New(KindValidation, "VALIDATION_ERROR", "Some fields are invalid.")
 	ErrRateLimited  = New(KindRateLimited, "RATE_LIMITED", "Too many attempts. Please wait and try again.")
-	ErrCrossOrigin  = New(KindForbidden, "CROSS_ORIGIN_REJECTED", "Cross-origin request rejected.")
+	ErrCrossOrigin  = New(KindForbidden, "CROSS_ORIGIN_REJECTED", "This request came from another site and was refused. Send it from the app itself, or list that site's origin in FS_CORS_ORIGINS.")
 )
 
 // Validation builds a VALIDATION_ERROR whose details map each JSON field to a message.

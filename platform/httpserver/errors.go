@@ -21,22 +21,23 @@ type ErrorResponse struct {
 } // @name ErrorResponse
 
 // errMethodNotAllowed is declared at package level so its code is registered.
-var errMethodNotAllowed = apperr.New(apperr.KindNotFound, "METHOD_NOT_ALLOWED", "This endpoint does not support that method.")
+var errMethodNotAllowed = apperr.New(apperr.KindMethodNotAllowed, "METHOD_NOT_ALLOWED", "This endpoint does not support that method; the Allow header lists the ones it does.")
 
 var statusOf = map[apperr.Kind]int{
-	apperr.KindInternal:        http.StatusInternalServerError,
-	apperr.KindBadRequest:      http.StatusBadRequest,
-	apperr.KindUnauthorized:    http.StatusUnauthorized,
-	apperr.KindPaymentRequired: http.StatusPaymentRequired,
-	apperr.KindForbidden:       http.StatusForbidden,
-	apperr.KindNotFound:        http.StatusNotFound,
-	apperr.KindConflict:        http.StatusConflict,
-	apperr.KindGone:            http.StatusGone,
-	apperr.KindTooLarge:        http.StatusRequestEntityTooLarge,
-	apperr.KindUnsupported:     http.StatusUnsupportedMediaType,
-	apperr.KindValidation:      http.StatusUnprocessableEntity,
-	apperr.KindRateLimited:     http.StatusTooManyRequests,
-	apperr.KindUnavailable:     http.StatusServiceUnavailable,
+	apperr.KindInternal:         http.StatusInternalServerError,
+	apperr.KindBadRequest:       http.StatusBadRequest,
+	apperr.KindUnauthorized:     http.StatusUnauthorized,
+	apperr.KindPaymentRequired:  http.StatusPaymentRequired,
+	apperr.KindForbidden:        http.StatusForbidden,
+	apperr.KindNotFound:         http.StatusNotFound,
+	apperr.KindConflict:         http.StatusConflict,
+	apperr.KindGone:             http.StatusGone,
+	apperr.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	apperr.KindUnsupported:      http.StatusUnsupportedMediaType,
+	apperr.KindValidation:       http.StatusUnprocessableEntity,
+	apperr.KindRateLimited:      http.StatusTooManyRequests,
+	apperr.KindUnavailable:      http.StatusServiceUnavailable,
+	apperr.KindMethodNotAllowed: http.StatusMethodNotAllowed,
 }
 
 // Fail renders err as the API error body and aborts the chain. Anything that is not

@@ -394,9 +394,9 @@ func TestRoutingErrors(t *testing.T) {
 		{"POST", "/api/nope", 404, "NOT_FOUND"},
 		{"GET", "/api", 404, "NOT_FOUND"},
 		{"GET", "/api/test/bind/extra", 404, "NOT_FOUND"},
-		{"GET", "/api/test/bind", 404, "METHOD_NOT_ALLOWED"},
-		{"DELETE", "/api/health", 404, "METHOD_NOT_ALLOWED"},
-		{"PUT", "/api/test/echo", 404, "METHOD_NOT_ALLOWED"},
+		{"GET", "/api/test/bind", 405, "METHOD_NOT_ALLOWED"},
+		{"DELETE", "/api/health", 405, "METHOD_NOT_ALLOWED"},
+		{"PUT", "/api/test/echo", 405, "METHOD_NOT_ALLOWED"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
@@ -805,6 +805,9 @@ func TestStaticPages(t *testing.T) {
 			if r.Status >= 500 {
 				t.Errorf("status %d", r.Status)
 			}
+			if strings.Contains(p, "..") && !strings.Contains(p, "%") && (r.Status != 404 || !strings.Contains(string(r.Body), "NOT_FOUND")) {
+				t.Errorf("dot segments answered %d %.100s, want the JSON 404", r.Status, r.Body)
+			}
 		})
 	}
 }
@@ -865,5 +868,20 @@ func TestParsePage(t *testing.T) {
 		if d := c.Get("/api/test/page"+q).ExpectError(422, "VALIDATION_ERROR"); d[field] == nil {
 			t.Errorf("%q: details %v do not name %s", q, d, field)
 		}
+	}
+}
+
+func TestHeadProbesAndTooLargeMessage(t *testing.T) {
+	app := testkit.Start(t, fx.Options(), testkit.Env{"FS_BODY_LIMIT_BYTES": "2048"})
+	c := app.Client()
+	for _, p := range []string{"/api/health", "/api/ready"} {
+		if r := c.Do(http.MethodHead, p, nil); r.Status != 200 {
+			t.Errorf("HEAD %s = %d, want 200 (uptime checkers probe with HEAD)", p, r.Status)
+		}
+	}
+	r := c.Post("/api/nope", testkit.Raw(strings.Repeat("x", 4096)))
+	r.ExpectError(413, "BODY_TOO_LARGE")
+	if msg := r.Map()["message"].(string); !strings.Contains(msg, "2048 bytes") {
+		t.Fatalf("413 message does not state the limit: %q", msg)
 	}
 }

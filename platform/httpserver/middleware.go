@@ -147,10 +147,17 @@ func crossOrigin(cop *http.CrossOriginProtection) gin.HandlerFunc {
 func bodyLimit(limit int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > limit {
-			Fail(c, apperr.ErrTooLarge)
+			Fail(c, TooLarge(limit))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
+}
+
+// TooLarge is BODY_TOO_LARGE saying what the limit is.
+func TooLarge(limit int64) *apperr.Error {
+	e := apperr.ErrTooLarge.WithDetails(map[string]any{"limit_bytes": limit})
+	e.Message = fmt.Sprintf("The request body is larger than the limit of %d bytes.", limit)
+	return e
 }

@@ -65,8 +65,11 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 		securityHeaders(cfg.SecureCookies()), cors(cfg.CORSOrigins), crossOrigin(cop), bodyLimit(cfg.BodyLimitBytes))
 
 	r := &Router{API: e.Group("/api"), engine: e}
+	// HEAD too: uptime checkers often probe with it.
 	r.API.GET("/health", health)
+	r.API.HEAD("/health", health)
 	r.API.GET("/ready", ready(db))
+	r.API.HEAD("/ready", ready(db))
 	registerDocs(r.API)
 	e.NoMethod(func(c *gin.Context) {
 		Fail(c, errMethodNotAllowed)

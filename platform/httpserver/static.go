@@ -28,7 +28,9 @@ func staticPages(cfg *config.Config) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := c.Request.URL.Path
 		switch {
-		case strings.HasPrefix(p, "/api/") || p == "/api":
+		// Dot segments never name a page; answering here also keeps http.ServeFile
+		// from replying with its own plain-text 400.
+		case strings.HasPrefix(p, "/api/") || p == "/api" || strings.Contains(p, ".."):
 			Fail(c, apperr.ErrNotFound)
 		case c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead:
 			Fail(c, apperr.ErrNotFound)
