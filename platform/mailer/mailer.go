@@ -79,7 +79,7 @@ func registerDevMailbox(cfg *config.Config, r *httpserver.Router, box *Mailbox) 
 
 // devMail godoc
 //
-//	@Summary	Dev mailbox: every email the log sender "sent", newest first (dev only)
+//	@Summary	Dev mailbox: every email the log sender "sent", newest first (dev only; a browser asking for HTML gets a page with clickable links)
 //	@Tags		dev
 //	@Produce	json
 //	@Success	200	{array}	DevMail
@@ -88,6 +88,10 @@ func registerDevMailbox(cfg *config.Config, r *httpserver.Router, box *Mailbox) 
 func devMail(box *Mailbox) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		msgs := box.List()
+		if c.NegotiateFormat(gin.MIMEJSON, gin.MIMEHTML) == gin.MIMEHTML {
+			renderDevPage(c, msgs)
+			return
+		}
 		out := make([]DevMail, 0, len(msgs))
 		for _, m := range msgs {
 			out = append(out, DevMail{ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML,

@@ -69,3 +69,20 @@ func TestMailboxOutage(t *testing.T) {
 		t.Fatalf("%d messages recorded, want 1", n)
 	}
 }
+
+func TestDevMailboxPageForBrowsers(t *testing.T) {
+	t.Parallel()
+	app := testkit.Start(t, fx.Options(), testkit.Env{"FS_ENVIRONMENT": "dev", "FS_AUTO_MIGRATE": "false", "FS_SEED_DEMO": "false"})
+	_ = app.Mail.Send(context.Background(), mailer.Message{To: "a@example.com", Subject: "Confirm <b>", Text: "Open http://localhost:8000/app/verify-email?token=abc now"})
+	c := app.Client()
+	c.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	r := c.Get("/api/dev/mail").Expect(200)
+	body := string(r.Body)
+	if !strings.Contains(body, `<a href="http://localhost:8000/app/verify-email?token=abc">`) || strings.Contains(body, "<b>") {
+		t.Fatalf("page lacks the clickable link or does not escape: %s", body)
+	}
+	c.Header.Set("Accept", "application/json")
+	if got := c.Get("/api/dev/mail").Expect(200); !strings.HasPrefix(string(got.Body), "[") {
+		t.Fatalf("JSON clients get JSON: %s", got.Body)
+	}
+}

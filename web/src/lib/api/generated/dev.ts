@@ -17,7 +17,7 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
 
 
   /**
- * @summary Dev mailbox: every email the log sender "sent", newest first (dev only)
+ * @summary Dev mailbox: every email the log sender "sent", newest first (dev only; a browser asking for HTML gets a page with clickable links)
  */
 export const listDevMail = (
 
