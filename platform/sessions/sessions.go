@@ -123,23 +123,41 @@ func (m *Manager) Authenticate() gin.HandlerFunc {
 	}
 }
 
+// maxCookieTries bounds the lookups one request can cause with repeated cookies.
+const maxCookieTries = 3
+
 func (m *Manager) authenticate(c *gin.Context) (*Principal, error) {
-	token, err := c.Cookie(m.cfg.SessionCookieName)
-	if err != nil || token == "" || len(token) > 128 {
-		return nil, apperr.ErrUnauthorized
-	}
 	ctx := c.Request.Context()
 	now := m.clock.Now()
 	var s Session
-	err = m.db.PreparedOne(ctx, &s,
-		"SELECT id, user_id, active_organization_id, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
-		Hash(token), now)
-	if database.IsNoRows(err) {
-		m.clearCookie(c)
-		return nil, apperr.ErrUnauthorized
+	var token string
+	// A browser can hold several cookies of this name (one planted by a sibling
+	// subdomain, with a narrower Path, is sent first): try a few, so a planted junk
+	// cookie cannot sign the user out.
+	tries := 0
+	for _, ck := range c.Request.Cookies() {
+		if ck.Name != m.cfg.SessionCookieName || ck.Value == "" || len(ck.Value) > 128 {
+			continue
+		}
+		if tries++; tries > maxCookieTries {
+			break
+		}
+		err := m.db.PreparedOne(ctx, &s,
+			"SELECT id, user_id, active_organization_id, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
+			Hash(ck.Value), now)
+		if err == nil {
+			token = ck.Value
+			break
+		}
+		if !database.IsNoRows(err) {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
+	if token == "" {
+		if tries > 0 {
+			m.clearCookie(c)
+		}
+		return nil, apperr.ErrUnauthorized
 	}
 	user, err := m.users.CheckUser(ctx, s.UserID)
 	if err != nil {
