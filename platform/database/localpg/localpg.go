@@ -26,9 +26,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -68,6 +66,7 @@ type Server struct {
 	password   string
 	port       int
 	runAs      *osUser // nil: run as ourselves
+	attached   bool    // another process runs the server; Stop leaves it running
 
 	logFile   *os.File
 	logOffset int64 // where this start's output begins in the log file
@@ -151,17 +150,23 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.prepareCluster(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.stopLeftover(); err != nil {
+	attached, err := s.takeOverRunning(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.startWithRetry(ctx); err != nil {
-		return nil, err
+	if !attached {
+		if err := s.startWithRetry(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.ensureDatabase(ctx); err != nil {
 		_ = s.Stop(context.Background())
 		return nil, err
 	}
 	ok = true
+	if attached {
+		return s, nil
+	}
 	s.log.Info(fmt.Sprintf("PostgreSQL ready on 127.0.0.1:%d", s.port), "data", s.clusterDir)
 	return s, nil
 }
@@ -185,7 +190,8 @@ func (s *Server) urlFor(db string) string {
 
 // Stop shuts the server down (fast shutdown: open transactions are rolled back) and
 // waits for it to exit, escalating to SIGQUIT and then SIGKILL if it hangs or ctx ends.
-// Calling it again returns the first result.
+// An attached server is left running for the process that started it. Calling Stop
+// again returns the first result.
 func (s *Server) Stop(ctx context.Context) error {
 	s.stopMu.Lock()
 	defer s.stopMu.Unlock()
@@ -414,46 +420,6 @@ func (s *Server) initdb(ctx context.Context) error {
 	return nil
 }
 
-// stopLeftover stops a postgres from an earlier run of ours that still holds the
-// cluster (e.g. its parent was killed in a way that skipped Stop and Pdeathsig), and
-// removes a lock file whose pid now belongs to an unrelated process. A lock file of a
-// dead process is left for postgres, which recovers from it by itself.
-func (s *Server) stopLeftover() error {
-	pidFile := filepath.Join(s.clusterDir, "postmaster.pid")
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		return nil
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	pid, err := strconv.Atoi(strings.TrimSpace(first))
-	if err != nil || pid <= 0 || !processAlive(pid) {
-		return nil
-	}
-	if !isPostmasterOf(pid, s.clusterDir) {
-		// postgres would take the live pid for a running postmaster and refuse to start.
-		if err := os.Remove(pidFile); err != nil {
-			return fmt.Errorf("localpg: cannot remove stale %s: %w", pidFile, err)
-		}
-		return nil
-	}
-	// A postmaster whose parent still runs belongs to another live server (a second
-	// `serve` on the same FS_DATA_DIR): stopping it would pull the database out from
-	// under that server, so refuse. Only an orphan (reparented to init) is ours to stop.
-	if ppid := parentPID(pid); ppid > 1 {
-		return fmt.Errorf("localpg: the PostgreSQL in %s is in use by another running process (pid %d); stop that server or set FS_DATA_DIR to another folder", s.clusterDir, ppid)
-	}
-	s.log.Info("stopping PostgreSQL left running by an earlier run", "pid", pid, "data", s.clusterDir)
-	_ = syscall.Kill(pid, syscall.SIGINT)
-	if waitProcessGone(pid, stopTimeout) {
-		return nil
-	}
-	_ = syscall.Kill(pid, syscall.SIGQUIT)
-	if waitProcessGone(pid, 10*time.Second) {
-		return nil
-	}
-	return fmt.Errorf("localpg: PostgreSQL (pid %d) from an earlier run still holds %s and does not stop", pid, s.clusterDir)
-}
-
 // ---- running the server -----------------------------------------------------------------
 
 func (s *Server) startWithRetry(ctx context.Context) error {
@@ -646,243 +612,6 @@ func (s *Server) ensureDatabase(ctx context.Context) error {
 	return nil
 }
 
-// ---- server log -------------------------------------------------------------------------
-
-func (s *Server) openLog() error {
-	if fi, err := os.Stat(s.logPath); err == nil && fi.Size() > logRotateSize {
-		_ = os.Rename(s.logPath, s.logPath+".old")
-	}
-	f, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("localpg: cannot open server log: %w", err)
-	}
-	s.logFile = f
-	fmt.Fprintf(f, "---- fastsvelte localpg start %s ----\n", time.Now().Format(time.RFC3339))
-	return nil
-}
-
-func (s *Server) closeLog() {
-	if s.logFile != nil {
-		_ = s.logFile.Close()
-		s.logFile = nil
-	}
-}
-
-// logTail returns the last n lines the server wrote since the current start attempt.
-func (s *Server) logTail(n int) string {
-	f, err := os.Open(s.logPath)
-	if err != nil {
-		return "(no server log)"
-	}
-	defer f.Close()
-	from := s.logOffset
-	if fi, err := f.Stat(); err == nil && fi.Size()-from > 64<<10 {
-		from = fi.Size() - 64<<10
-	}
-	if _, err := f.Seek(from, io.SeekStart); err != nil {
-		return "(server log unreadable)"
-	}
-	data, _ := io.ReadAll(f)
-	tail := lastLines(data, n)
-	if tail == "" {
-		return "(server log is empty; see " + s.logPath + ")"
-	}
-	return tail
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.TrimSpace(strings.Join(lines, " | "))
-}
-
-// ---- OS user ------------------------------------------------------------------------------
-
-type osUser struct {
-	name     string
-	uid, gid uint32
-	groups   []uint32
-}
-
-func lookupOSUser(name string) (*osUser, error) {
-	u, err := user.Lookup(name)
-	if err != nil {
-		return nil, fmt.Errorf("localpg: running as root, and PostgreSQL refuses to run as root, but there is no %q OS user to run it as; "+
-			"create one (useradd --system %s) or set FS_DB_URL", name, name)
-	}
-	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
-	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("localpg: OS user %q has a non-numeric uid/gid (%s/%s)", name, u.Uid, u.Gid)
-	}
-	ou := &osUser{name: name, uid: uint32(uid), gid: uint32(gid)}
-	gids, _ := u.GroupIds()
-	for _, g := range gids {
-		if v, err := strconv.ParseUint(g, 10, 32); err == nil {
-			ou.groups = append(ou.groups, uint32(v))
-		}
-	}
-	if len(ou.groups) == 0 {
-		ou.groups = []uint32{ou.gid}
-	}
-	return ou, nil
-}
-
-// credential is nil (run as ourselves) for a nil user.
-func (u *osUser) credential() *syscall.Credential {
-	if u == nil {
-		return nil
-	}
-	return &syscall.Credential{Uid: u.uid, Gid: u.gid, Groups: u.groups}
-}
-
-// unreachable returns the first directory on the way to dir (dir included) that u may not
-// traverse, or "" if u can reach everything. It reads permission bits only (no ACLs).
-func (u *osUser) unreachable(dir string) string {
-	p := filepath.Clean(dir)
-	var chain []string
-	for {
-		chain = append(chain, p)
-		parent := filepath.Dir(p)
-		if parent == p {
-			break
-		}
-		p = parent
-	}
-	for i := len(chain) - 1; i >= 0; i-- {
-		fi, err := os.Stat(chain[i])
-		if err != nil {
-			return chain[i]
-		}
-		st, ok := fi.Sys().(*syscall.Stat_t)
-		if !ok {
-			continue
-		}
-		perm := fi.Mode().Perm()
-		var x fs.FileMode
-		switch {
-		case st.Uid == u.uid:
-			x = 0o100
-		case u.inGroup(st.Gid):
-			x = 0o010
-		default:
-			x = 0o001
-		}
-		if perm&x == 0 {
-			return chain[i]
-		}
-	}
-	return ""
-}
-
-func (u *osUser) inGroup(gid uint32) bool {
-	if gid == u.gid {
-		return true
-	}
-	for _, g := range u.groups {
-		if g == gid {
-			return true
-		}
-	}
-	return false
-}
-
-// ---- small helpers ------------------------------------------------------------------------
-
-// setPdeathsig sets SysProcAttr.Pdeathsig where the platform has it (Linux); it is set by
-// name so this file also builds on macOS, where the field does not exist.
-func setPdeathsig(attr *syscall.SysProcAttr, sig syscall.Signal) {
-	f := reflect.ValueOf(attr).Elem().FieldByName("Pdeathsig")
-	if f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(sig) {
-		f.Set(reflect.ValueOf(sig))
-	}
-}
-
-// childEnv is our environment without PG* variables (which would redirect initdb or
-// postgres) and with C messages, so log lines are predictable.
-func childEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PG") || strings.HasPrefix(kv, "LC_ALL=") || strings.HasPrefix(kv, "LC_MESSAGES=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "LC_MESSAGES=C")
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// isPostmasterOf reports whether pid is a postgres serving clusterDir. It errs on the side
-// of "no" so we never signal a process that merely reused an old pid (another PostgreSQL
-// included): on Linux the postmaster's working directory is its data directory.
-func isPostmasterOf(pid int, clusterDir string) bool {
-	if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
-		if strings.TrimSpace(string(comm)) != "postgres" {
-			return false
-		}
-		cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
-		if err != nil {
-			return false
-		}
-		want, err := filepath.EvalSymlinks(clusterDir)
-		return err == nil && filepath.Clean(cwd) == want
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "ps", "-o", "command=", "-p", strconv.Itoa(pid)).Output()
-	if err != nil {
-		return false
-	}
-	fields := strings.Fields(string(out))
-	return len(fields) > 0 && filepath.Base(fields[0]) == "postgres" && strings.Contains(string(out), clusterDir)
-}
-
-// parentPID reads a process's parent from /proc (0 when unknown, e.g. not Linux).
-func parentPID(pid int) int {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the parenthesised command name: state, ppid, ...
-	i := strings.LastIndexByte(string(stat), ')')
-	if i < 0 {
-		return 0
-	}
-	fields := strings.Fields(string(stat[i+1:]))
-	if len(fields) < 2 {
-		return 0
-	}
-	ppid, _ := strconv.Atoi(fields[1])
-	return ppid
-}
-
-func waitProcessGone(pid int, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if !processAlive(pid) {
-			return true
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return !processAlive(pid)
-}
-
-// emptyDir removes everything inside dir but keeps dir itself (and its owner and mode).
 func emptyDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {

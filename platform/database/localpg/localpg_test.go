@@ -168,20 +168,34 @@ func TestStopsOrphanedServer(t *testing.T) {
 
 // A cluster held by another live server (a second `serve` on the same FS_DATA_DIR)
 // is refused with a clear error, never stopped under that server's feet.
-func TestRefusesClusterOfAnotherLiveServer(t *testing.T) {
+// A second process on the same data folder (`migrate status` while `dev` runs) uses the
+// running server instead of refusing or stopping it, and leaves it running when done.
+func TestAttachesToClusterOfAnotherLiveServer(t *testing.T) {
 	requireBinaries(t)
 	t.Parallel()
 	dir := reachableTempDir(t)
-	old := start(t, Options{DataDir: dir, Ephemeral: true})
-	running.Delete(old.clusterDir) // as if another process had started it
-	_, err := Start(context.Background(), Options{DataDir: dir, Ephemeral: true})
-	if err == nil || !strings.Contains(err.Error(), "in use by another running process") {
-		t.Fatalf("Start on a live server's cluster = %v", err)
+	owner := start(t, Options{DataDir: dir, Ephemeral: true})
+	running.Delete(owner.clusterDir) // as if another process had started it
+	guest, err := Start(context.Background(), Options{DataDir: dir, Database: "guestdb", Ephemeral: true})
+	if err != nil {
+		t.Fatalf("Start on a live server's cluster: %v", err)
 	}
-	running.Store(old.clusterDir, struct{}{}) // let the cleanup stop it normally
-	conn := connect(t, old.URL())
+	if guest.port != owner.port || !guest.attached {
+		t.Fatalf("guest port %d attached %v, want the owner's port %d", guest.port, guest.attached, owner.port)
+	}
+	gconn := connect(t, guest.URL())
+	var db string
+	if err := gconn.QueryRow(context.Background(), "SELECT current_database()").Scan(&db); err != nil || db != "guestdb" {
+		t.Fatalf("guest database = %q, %v", db, err)
+	}
+	gconn.Close(context.Background())
+	if err := guest.Stop(context.Background()); err != nil {
+		t.Fatalf("guest Stop: %v", err)
+	}
+	running.Store(owner.clusterDir, struct{}{}) // let the cleanup stop it normally
+	conn := connect(t, owner.URL())
 	if err := conn.Ping(context.Background()); err != nil {
-		t.Fatalf("the live server was disturbed: %v", err)
+		t.Fatalf("the owner's server was stopped by the guest: %v", err)
 	}
 }
 
