@@ -362,7 +362,7 @@ func TestCreateAdmin(t *testing.T) {
 	for _, tc := range []struct{ stdin, email, want string }{
 		{"short\n", "x@example.com", "password must be at least 8 characters"},
 		{"abcdefgh\x00ijk\n", "x@example.com", "password must not contain NUL"},
-		{"        \n", "x@example.com", "password is required"},
+		{"        \n", "x@example.com", "password must not be only white space"},
 		{"long-enough-pass\n", "not-an-email", "email must be a valid email address"},
 	} {
 		withStdin(t, tc.stdin)

@@ -9,11 +9,11 @@ import (
 
 // SignupRequest is the body of POST /auth/signup.
 type SignupRequest struct {
-	Email            string `json:"email" validate:"required,max=254,email" maxLength:"254" example:"ada@example.com"`
-	Password         string `json:"password" validate:"required,min=8,max=128" minLength:"8" maxLength:"128"`
-	FirstName        string `json:"first_name" validate:"notblank,max=100" maxLength:"100" example:"Ada"`
-	LastName         string `json:"last_name" validate:"max=100" maxLength:"100" example:"Lovelace"`
-	OrganizationName string `json:"organization_name,omitempty" validate:"max=100" maxLength:"100" example:"Analytical Engines Ltd"`
+	Email            string `json:"email" validate:"required,max=254,visible,email" maxLength:"254" example:"ada@example.com"`
+	Password         string `json:"password" validate:"required,min=8,max=128,notblank" minLength:"8" maxLength:"128"`
+	FirstName        string `json:"first_name" validate:"notblank,max=100,singleline" maxLength:"100" example:"Ada"`
+	LastName         string `json:"last_name" validate:"max=100,singleline" maxLength:"100" example:"Lovelace"`
+	OrganizationName string `json:"organization_name,omitempty" validate:"max=100,singleline" maxLength:"100" example:"Analytical Engines Ltd"`
 } // @name SignupRequest
 
 // Normalize trims what people paste with stray spaces. Passwords are left alone.
@@ -40,7 +40,7 @@ type TokenRequest struct {
 
 // EmailRequest names an address (resend verification).
 type EmailRequest struct {
-	Email string `json:"email" validate:"required,max=254,email" maxLength:"254" example:"ada@example.com"`
+	Email string `json:"email" validate:"required,max=254,visible,email" maxLength:"254" example:"ada@example.com"`
 } // @name EmailRequest
 
 // Normalize trims the email.
@@ -48,8 +48,8 @@ func (r *EmailRequest) Normalize() { r.Email = strings.TrimSpace(r.Email) }
 
 // UpdateMeRequest is the body of PATCH /users/me; absent fields are left unchanged.
 type UpdateMeRequest struct {
-	FirstName *string `json:"first_name,omitempty" validate:"omitnil,notblank,max=100" maxLength:"100"`
-	LastName  *string `json:"last_name,omitempty" validate:"omitnil,max=100" maxLength:"100"`
+	FirstName *string `json:"first_name,omitempty" validate:"omitnil,notblank,max=100,singleline" maxLength:"100"`
+	LastName  *string `json:"last_name,omitempty" validate:"omitnil,max=100,singleline" maxLength:"100"`
 } // @name UpdateMeRequest
 
 // Normalize trims names.

@@ -27,10 +27,11 @@ type AccountInput struct {
 // accountCheck applies the sign-up rules to operator input, so the CLI cannot make
 // an account the API would refuse (a NUL in the password, an invalid address).
 type accountCheck struct {
-	Email     string `json:"email" validate:"required,max=254,email"`
-	Password  string `json:"password" validate:"omitempty,min=8,max=128,notblank"`
-	FirstName string `json:"first_name" validate:"max=100"`
-	LastName  string `json:"last_name" validate:"max=100"`
+	Email            string `json:"email" validate:"required,max=254,visible,email"`
+	Password         string `json:"password" validate:"omitempty,min=8,max=128,notblank"`
+	FirstName        string `json:"first_name" validate:"max=100,singleline"`
+	LastName         string `json:"last_name" validate:"max=100,singleline"`
+	OrganizationName string `json:"organization_name" validate:"max=100,singleline"`
 }
 
 // AccountExists reports whether an account uses the address.
@@ -46,7 +47,9 @@ func (s *Service) AccountExists(ctx context.Context, email string) (bool, error)
 // only promotes to sys_admin if asked to, and sets the password only when one is
 // given, signing the user out everywhere (as any password change must).
 func (s *Service) EnsureAccount(ctx context.Context, in AccountInput) (userID uuid.UUID, created bool, err error) {
-	if err := httpserver.Validate(&accountCheck{Email: in.Email, Password: in.Password, FirstName: in.FirstName, LastName: in.LastName}); err != nil {
+	if err := httpserver.Validate(&accountCheck{
+		Email: in.Email, Password: in.Password, FirstName: in.FirstName, LastName: in.LastName, OrganizationName: in.OrganizationName,
+	}); err != nil {
 		return uuid.Nil, false, err
 	}
 	norm := NormalizeEmail(in.Email)

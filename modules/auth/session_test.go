@@ -151,6 +151,9 @@ func TestUpdateMe(t *testing.T) {
 		{"first_name": ""},
 		{"first_name": strings.Repeat("x", 101)},
 		{"first_name": "\x00"},
+		{"first_name": "   "},
+		{"last_name": "Love\nlace"},
+		{"first_name": "\u202eatsugua"},
 		{"email": "new@example.com"},
 		{"is_sys_admin": true},
 	} {

@@ -122,12 +122,26 @@ func TestSignupValidation(t *testing.T) {
 		{"NUL in password", valid(map[string]any{"password": "abcdefgh\x00"}), "password"},
 		{"unknown field", valid(map[string]any{"is_sys_admin": true}), "is_sys_admin"},
 		{"wrong type", valid(map[string]any{"email": 5}), "email"},
+		{"password of spaces only", valid(map[string]any{"password": "        "}), "password"},
+		// Look-alike accounts: these addresses render exactly like v@example.com.
+		{"zero-width space in email", valid(map[string]any{"email": "v\u200b@example.com"}), "email"},
+		{"no-break space in email", valid(map[string]any{"email": "v\u00a0@example.com"}), "email"},
+		{"bidi override in email", valid(map[string]any{"email": "v@example.com\u202e"}), "email"},
+		{"line break in name", valid(map[string]any{"first_name": "Ada\nAdmin"}), "first_name"},
+		{"bidi override in name", valid(map[string]any{"last_name": "\u202eecalevol"}), "last_name"},
+		{"control character in organization", valid(map[string]any{"organization_name": "Acme\x1b[31m"}), "organization_name"},
+		{"mis-cased field", valid(map[string]any{"Email": "w@example.com"}), "Email"},
 	}
 	for _, tc := range cases {
 		d := c.Post("/api/auth/signup", tc.body).ExpectError(422, "VALIDATION_ERROR")
 		if d[tc.field] == nil {
 			t.Errorf("%s: details %v do not name %s", tc.name, d, tc.field)
 		}
+	}
+	d := c.Post("/api/auth/signup", testkit.Raw(`{"email":"a@example.com","email":"b@example.com","password":"`+pw+`","first_name":"D"}`)).
+		ExpectError(422, "VALIDATION_ERROR")
+	if d["email"] != "appears more than once" {
+		t.Errorf("repeated email key: details %v", d)
 	}
 	c.Post("/api/auth/signup", testkit.Raw(`{"email": "x@example.com",`)).ExpectError(400, "MALFORMED_JSON")
 	c.Post("/api/auth/signup", testkit.Raw(`[1,2]`)).ExpectError(400, "MALFORMED_JSON")
@@ -139,6 +153,8 @@ func TestSignupValidation(t *testing.T) {
 	if n := len(app.AllMail()); n != 0 {
 		t.Fatalf("invalid sign-ups sent %d mails", n)
 	}
+	// Scripts that need joiners and right-to-left text are names like any other.
+	c.Post("/api/auth/signup", valid(map[string]any{"email": "rtl@example.com", "first_name": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"})).Expect(202)
 }
 
 func TestVerificationTokenExpiresAndResend(t *testing.T) {

@@ -18,7 +18,7 @@ type OrganizationResponse struct {
 
 // UpdateOrganizationRequest renames the active organization.
 type UpdateOrganizationRequest struct {
-	Name string `json:"name" validate:"notblank,max=100" maxLength:"100" example:"Acme Inc."`
+	Name string `json:"name" validate:"notblank,max=100,singleline" maxLength:"100" example:"Acme Inc."`
 } // @name UpdateOrganizationRequest
 
 // Normalize trims the name.

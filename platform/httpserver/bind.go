@@ -1,13 +1,16 @@
 package httpserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
@@ -16,22 +19,38 @@ import (
 )
 
 // Bind decodes a JSON body strictly into dst and validates it. Every failure is an
-// *apperr.Error: 415 for a non-JSON body, 413 over the size limit, 400 for broken
-// JSON, 422 for unknown fields, wrong types, NUL bytes and failed `validate` tags.
+// *apperr.Error: 415 for a body that is not JSON in UTF-8, 413 over the size limit, 400
+// for broken JSON or a body that is not an object, 422 for unknown, mis-cased or repeated
+// keys, wrong types, NUL bytes, lone surrogates and failed `validate` tags.
 func Bind(c *gin.Context, dst any) error {
-	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "application/json" {
 		return apperr.ErrUnsupported
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		e := *apperr.ErrUnsupported
+		e.Message = "Send the request body as application/json in UTF-8 (charset " + strconv.Quote(cs) + " is not supported)."
+		return &e
+	}
+	// The body is bounded by the size limit, so reading it whole is cheap, and it lets
+	// checkStrict see the raw text before encoding/json smooths it over.
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return TooLarge(maxErr.Limit)
+		}
+		return apperr.ErrMalformed.WithCause(err)
+	}
+	if err := checkStrict(body, reflect.TypeOf(dst)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return apperr.ErrTooLarge
-		}
 		return apperr.ErrMalformed
 	}
 	if n, ok := dst.(Normalizer); ok {
@@ -48,13 +67,10 @@ type Normalizer interface {
 
 func decodeError(err error) error {
 	var (
-		maxErr    *http.MaxBytesError
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
 	)
 	switch {
-	case errors.As(err, &maxErr):
-		return apperr.ErrTooLarge
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
@@ -103,7 +119,23 @@ func newValidator() *validator.Validate {
 	_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	})
+	_ = v.RegisterValidation("visible", func(fl validator.FieldLevel) bool {
+		return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
+			return !unicode.IsGraphic(r) || unicode.IsSpace(r)
+		})
+	})
+	_ = v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
+		return !strings.ContainsFunc(fl.Field().String(), breaksDisplay)
+	})
 	return v
+}
+
+// breaksDisplay is true for characters that make a name show as something else: control
+// characters (line breaks, tabs, escapes) and the bidi embedding, override and isolate
+// controls that reorder the text around them. Joiners and marks stay: scripts need them.
+func breaksDisplay(r rune) bool {
+	return unicode.Is(unicode.Cc, r) || r == '\u2028' || r == '\u2029' ||
+		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // Validate checks `validate` tags and rejects NUL bytes in any string, returning a
@@ -139,8 +171,17 @@ func fieldPath(fe validator.FieldError) string {
 
 func message(fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required", "notblank":
+	case "required":
 		return "is required"
+	case "notblank":
+		if fe.Value() != "" && fe.Value() != nil {
+			return "must not be only white space"
+		}
+		return "is required"
+	case "visible":
+		return "must not contain spaces or invisible characters"
+	case "singleline":
+		return "must not contain control characters or line breaks"
 	case "email":
 		return "must be a valid email address"
 	case "min":
