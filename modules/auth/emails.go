@@ -38,6 +38,25 @@ The link works once and expires in {{.Hours}} hours. If you did not sign up, ign
 <p><a href="{{.Link}}">Confirm my email</a></p>
 <p>The link works once and expires in {{.Hours}} hours. If you did not sign up, ignore this email.</p>`)
 
+// Sent when someone signs up again with the address of an account nobody has
+// confirmed yet: most likely its owner, whose first mail got lost. Like the first
+// one it carries no text a signer-up chose, and it sends them back to the password
+// they chose first (a second sign-up never changes it).
+var tmplVerifyAgain = mailer.MustTemplate(
+	`Confirm your email for {{.AppName}} (you signed up again)`,
+	`Hello,
+
+Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. Confirm your email address to finish setting it up:
+
+{{.Link}}
+
+Then sign in with the password you chose when you first signed up. The link works once and expires in {{.Hours}} hours; earlier links no longer work. If you did not sign up, ignore this email.
+`,
+	`<p>Hello,</p>
+<p>Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. Confirm your email address to finish setting it up:</p>
+<p><a href="{{.Link}}">Confirm my email</a></p>
+<p>Then sign in with the password you chose when you first signed up. The link works once and expires in {{.Hours}} hours; earlier links no longer work. If you did not sign up, ignore this email.</p>`)
+
 var tmplAccountExists = mailer.MustTemplate(
 	`Someone tried to sign up to {{.AppName}} with your email`,
 	`Hi {{.FirstName}},
@@ -82,7 +101,7 @@ type verifyEmailWorker struct {
 
 // Work mints a fresh link and mails it.
 func (w *verifyEmailWorker) Work(ctx context.Context, job *river.Job[verifyEmailArgs]) error {
-	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
+	return w.svc.mailVerification(ctx, tmplVerify, func(ctx context.Context) (*User, error) {
 		return w.svc.store.userByID(ctx, job.Args.UserID)
 	})
 }
@@ -94,14 +113,14 @@ type resendVerificationWorker struct {
 
 // Work mails a fresh link if the address belongs to an account that needs one.
 func (w *resendVerificationWorker) Work(ctx context.Context, job *river.Job[resendVerificationArgs]) error {
-	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
+	return w.svc.mailVerification(ctx, tmplVerify, func(ctx context.Context) (*User, error) {
 		return w.svc.store.userByEmail(ctx, job.Args.EmailNormalized)
 	})
 }
 
 // mailVerification mints a fresh link (voiding older ones) and mails it in one
 // transaction, unless the account is gone, verified or may not act.
-func (s *Service) mailVerification(ctx context.Context, load func(context.Context) (*User, error)) error {
+func (s *Service) mailVerification(ctx context.Context, t *mailer.Template, load func(context.Context) (*User, error)) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		u, err := load(ctx)
 		if errors.Is(err, ErrUserNotFound) {
@@ -120,7 +139,7 @@ func (s *Service) mailVerification(ctx context.Context, load func(context.Contex
 		if err != nil {
 			return err
 		}
-		return s.deliver(ctx, tmplVerify, u, "/app/verify-email?token="+token)
+		return s.deliver(ctx, t, u, "/app/verify-email?token="+token)
 	})
 }
 
@@ -129,14 +148,21 @@ type accountExistsWorker struct {
 	svc *Service
 }
 
-// Work tells the owner of an address that someone tried to sign up with it.
+// Work tells the owner of an address that someone tried to sign up with it. An
+// account still waiting for confirmation gets a fresh confirmation link instead:
+// "sign in" would only answer EMAIL_NOT_VERIFIED, and its first name was chosen
+// by whoever signed up first, not yet by a proven owner of the address.
 func (w *accountExistsWorker) Work(ctx context.Context, job *river.Job[accountExistsArgs]) error {
-	u, err := w.svc.store.userByID(ctx, job.Args.UserID)
+	load := func(ctx context.Context) (*User, error) { return w.svc.store.userByID(ctx, job.Args.UserID) }
+	u, err := load(ctx)
 	if errors.Is(err, ErrUserNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if w.svc.cfg.EmailVerification && !u.Verified() {
+		return w.svc.mailVerification(ctx, tmplVerifyAgain, load)
 	}
 	return w.svc.deliver(ctx, tmplAccountExists, u, "")
 }

@@ -92,6 +92,40 @@ func TestSignupExistingEmailDoesNotRevealAccount(t *testing.T) {
 	}
 }
 
+// Signing up again before confirming (the first mail got lost) must lead somewhere:
+// the owner gets a fresh confirmation link, not "you already have an account",
+// which would leave them stuck at EMAIL_NOT_VERIFIED. The account keeps the first
+// password: a second sign-up by a stranger changes nothing the owner chose.
+func TestSignupAgainBeforeVerifying(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	first := c.Post("/api/auth/signup", map[string]any{"email": "ada@example.com", "password": pw, "first_name": "Ada"}).Expect(202)
+	firstLink := app.LinkToken("ada@example.com", "Confirm")
+	again := c.Post("/api/auth/signup", map[string]any{
+		"email": " ADA@example.COM", "password": "another password", "first_name": "Urgent: call http://evil.example",
+	}).Expect(202)
+	if string(first.Body) != string(again.Body) {
+		t.Fatalf("answers differ: %s vs %s", first.Body, again.Body)
+	}
+	mails := app.Mails("ada@example.com")
+	last := mails[len(mails)-1]
+	if len(mails) != 2 || !strings.Contains(last.Subject, "Confirm") || strings.Contains(last.Subject, "tried to sign up") {
+		t.Fatalf("want a second confirmation mail, got %d mails, last %q", len(mails), last.Subject)
+	}
+	if strings.Contains(last.Text+last.HTML, "evil.example") {
+		t.Fatalf("the mail carries the second signer-up's text: %q", last.Text)
+	}
+	// The fresh link works (and voids the first); the first password signs in.
+	c.Post("/api/auth/verify-email", map[string]any{"token": firstLink}).ExpectError(400, "INVALID_TOKEN")
+	c.Post("/api/auth/verify-email", map[string]any{"token": app.LinkToken("ada@example.com", "Confirm")}).Expect(200)
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "another password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	login(t, app, "ada@example.com")
+	var users int
+	if err := app.DB.NewRaw("SELECT count(*) FROM users").Scan(context.Background(), &users); err != nil || users != 1 {
+		t.Fatalf("users = %d (%v), want 1", users, err)
+	}
+}
+
 func TestSignupValidation(t *testing.T) {
 	app := start(t, nil)
 	c := app.Client()
@@ -128,6 +162,7 @@ func TestSignupValidation(t *testing.T) {
 		{"no-break space in email", valid(map[string]any{"email": "v\u00a0@example.com"}), "email"},
 		{"bidi override in email", valid(map[string]any{"email": "v@example.com\u202e"}), "email"},
 		{"line break in name", valid(map[string]any{"first_name": "Ada\nAdmin"}), "first_name"},
+		{"invisible first name", valid(map[string]any{"first_name": "\u200b\u200c"}), "first_name"},
 		{"bidi override in name", valid(map[string]any{"last_name": "\u202eecalevol"}), "last_name"},
 		{"control character in organization", valid(map[string]any{"organization_name": "Acme\x1b[31m"}), "organization_name"},
 		{"mis-cased field", valid(map[string]any{"Email": "w@example.com"}), "Email"},
