@@ -152,6 +152,8 @@ func TestUpdateMe(t *testing.T) {
 		{"first_name": strings.Repeat("x", 101)},
 		{"first_name": "\x00"},
 		{"first_name": "   "},
+		{"first_name": "\u200b"},
+		{"first_name": "\u2060\ufeff \u3164"},
 		{"last_name": "Love\nlace"},
 		{"first_name": "\u202eatsugua"},
 		{"email": "new@example.com"},

@@ -35,7 +35,7 @@ func TestCurrentOrganizationRoles(t *testing.T) {
 		t.Fatalf("/users/me role for a member: %v", me["role"])
 	}
 
-	for _, body := range []map[string]any{{"name": ""}, {"name": "   "}, {"name": strings.Repeat("n", 101)}, {"name": "a\x00"}, {"name": "Acme\r\nCorp"}, {"name": "\u2066Acme"}, {"name": "x", "personal": true}, {"Name": "x"}, {}} {
+	for _, body := range []map[string]any{{"name": ""}, {"name": "   "}, {"name": strings.Repeat("n", 101)}, {"name": "a\x00"}, {"name": "\u200b"}, {"name": "Acme\r\nCorp"}, {"name": "\u2066Acme"}, {"name": "x", "personal": true}, {"Name": "x"}, {}} {
 		oc.Patch("/api/organizations/current", body).ExpectError(422, "VALIDATION_ERROR")
 	}
 	if r := oc.Get("/api/organizations/current").Expect(200).Map(); r["name"] != "Acme Corp" {

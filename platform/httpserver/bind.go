@@ -115,9 +115,10 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
-	// notblank: text that is only white space is as good as missing.
+	// notblank: text that shows nothing (white space, zero-width and other invisible
+	// characters) is as good as missing.
 	_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
-		return strings.TrimSpace(fl.Field().String()) != ""
+		return strings.ContainsFunc(fl.Field().String(), shows)
 	})
 	_ = v.RegisterValidation("visible", func(fl validator.FieldLevel) bool {
 		return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
@@ -128,6 +129,16 @@ func newValidator() *validator.Validate {
 		return !strings.ContainsFunc(fl.Field().String(), breaksDisplay)
 	})
 	return v
+}
+
+// shows is true for a character that puts something on the screen: a letter, digit,
+// punctuation or symbol, except the Hangul fillers, letters that render as blanks.
+func shows(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u3164', '\uFFA0':
+		return false
+	}
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
 }
 
 // breaksDisplay is true for characters that make a name show as something else: control
@@ -175,7 +186,7 @@ func message(fe validator.FieldError) string {
 		return "is required"
 	case "notblank":
 		if fe.Value() != "" && fe.Value() != nil {
-			return "must not be only white space"
+			return "must not be only white space or invisible characters"
 		}
 		return "is required"
 	case "visible":
