@@ -2,12 +2,15 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivermigrate"
 
@@ -207,4 +210,33 @@ func (db *DB) apply(ctx context.Context, version, body string, up bool) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// latestMigration is the newest version embedded in this binary.
+var latestMigration = sync.OnceValues(func() (string, error) {
+	all, err := LoadMigrations(migrations.FS)
+	if err != nil || len(all) == 0 {
+		return "", err
+	}
+	return all[len(all)-1].Version, nil
+})
+
+// SchemaCurrent reports whether the newest migration this binary carries is
+// applied. A server on an older schema fails at the first query that needs a newer
+// table, so readiness says so before traffic arrives. A schema ahead of the binary
+// (the next release migrated first) counts as current: migrations add before they
+// remove, so the old binary keeps working during a rolling deploy.
+func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
+	latest, err := latestMigration()
+	if err != nil || latest == "" {
+		return latest == "", err
+	}
+	var applied bool
+	// database/sql directly, like the rest of this file: bun would read $1 as text.
+	err = db.DB.DB.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", latest).Scan(&applied)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == codeUndefinedTable {
+		return false, nil // never migrated
+	}
+	return applied, err
 }

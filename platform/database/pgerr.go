@@ -12,6 +12,7 @@ const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
 	codeCheckViolation      = "23514"
+	codeUndefinedTable      = "42P01"
 )
 
 // IsNoRows reports whether a single-row query found nothing.

@@ -81,7 +81,7 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 // HealthResponse answers the probes.
 type HealthResponse struct {
 	Status   string `json:"status" enums:"ok,unavailable"`
-	Database string `json:"database,omitempty" enums:"ok,unreachable"`
+	Database string `json:"database,omitempty" enums:"ok,unreachable,schema_behind"`
 } // @name HealthResponse
 
 // health godoc
@@ -96,7 +96,7 @@ func health(c *gin.Context) { c.JSON(http.StatusOK, HealthResponse{Status: "ok"}
 
 // ready godoc
 //
-//	@Summary	Readiness: the database answers within 2 s
+//	@Summary	Readiness: the database answers within 2 s and has every migration this build needs
 //	@Tags		health
 //	@Produce	json
 //	@Success	200	{object}	HealthResponse
@@ -107,8 +107,14 @@ func ready(db *database.DB) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
-		if err := db.PingContext(ctx); err != nil {
+		current, err := db.SchemaCurrent(ctx)
+		if err != nil {
 			c.JSON(http.StatusServiceUnavailable, HealthResponse{Status: "unavailable", Database: "unreachable"})
+			return
+		}
+		if !current {
+			// Not migrated yet (FS_AUTO_MIGRATE is off outside dev): run `fastsvelte migrate up`.
+			c.JSON(http.StatusServiceUnavailable, HealthResponse{Status: "unavailable", Database: "schema_behind"})
 			return
 		}
 		c.JSON(http.StatusOK, HealthResponse{Status: "ok", Database: "ok"})
