@@ -12,7 +12,7 @@ type SignupRequest struct {
 	Email            string `json:"email" validate:"required,max=254,visible,email" maxLength:"254" example:"ada@example.com"`
 	Password         string `json:"password" validate:"required,min=8,max=128,notblank" minLength:"8" maxLength:"128"`
 	FirstName        string `json:"first_name" validate:"notblank,max=100,singleline" maxLength:"100" example:"Ada"`
-	LastName         string `json:"last_name" validate:"max=100,singleline" maxLength:"100" example:"Lovelace"`
+	LastName         string `json:"last_name,omitempty" validate:"max=100,singleline" maxLength:"100" example:"Lovelace"`
 	OrganizationName string `json:"organization_name,omitempty" validate:"max=100,singleline" maxLength:"100" example:"Analytical Engines Ltd"`
 } // @name SignupRequest
 

@@ -70,7 +70,7 @@ func (h *handler) getConfig(c *gin.Context) {
 //	@Produce		json
 //	@Param			body	body		SignupRequest	true	"New account"
 //	@Success		202		{object}	MessageResponse
-//	@Failure		400,413,415,422	{object}	httpserver.ErrorResponse
+//	@Failure		400,403,413,415,422,429	{object}	httpserver.ErrorResponse
 //	@ID		signup
 //	@Router			/auth/signup [post]
 func (h *handler) signup(c *gin.Context) {
@@ -102,7 +102,7 @@ func (h *handler) signup(c *gin.Context) {
 //	@Produce	json
 //	@Param		body	body		TokenRequest	true	"Token"
 //	@Success	200		{object}	MessageResponse
-//	@Failure	400,422	{object}	httpserver.ErrorResponse
+//	@Failure	400,403,413,415,422	{object}	httpserver.ErrorResponse
 //	@ID		verifyEmail
 //	@Router		/auth/verify-email [post]
 func (h *handler) verifyEmail(c *gin.Context) {
@@ -127,7 +127,7 @@ func (h *handler) verifyEmail(c *gin.Context) {
 //	@Produce		json
 //	@Param			body	body		EmailRequest	true	"Address"
 //	@Success		202		{object}	MessageResponse
-//	@Failure		400,422	{object}	httpserver.ErrorResponse
+//	@Failure		400,403,413,415,422,429	{object}	httpserver.ErrorResponse
 //	@ID		resendVerification
 //	@Router			/auth/resend-verification [post]
 func (h *handler) resendVerification(c *gin.Context) {
@@ -156,7 +156,7 @@ func (h *handler) resendVerification(c *gin.Context) {
 //	@Produce		json
 //	@Param			body	body		LoginRequest	true	"Credentials"
 //	@Success		200		{object}	MeResponse
-//	@Failure		400,401,403,422	{object}	httpserver.ErrorResponse
+//	@Failure		400,401,403,413,415,422,429	{object}	httpserver.ErrorResponse
 //	@ID		login
 //	@Router			/auth/login [post]
 func (h *handler) login(c *gin.Context) {
@@ -202,7 +202,7 @@ func (h *handler) login(c *gin.Context) {
 //	@Summary	Sign out: deletes the session and clears the cookie
 //	@Tags		auth
 //	@Success	204
-//	@Failure	401	{object}	httpserver.ErrorResponse
+//	@Failure	401,403	{object}	httpserver.ErrorResponse
 //	@ID		logout
 //	@Router		/auth/logout [post]
 func (h *handler) logout(c *gin.Context) {
@@ -234,7 +234,7 @@ func (h *handler) me(c *gin.Context) {
 //	@Produce	json
 //	@Param		body	body		UpdateMeRequest	true	"Fields to change"
 //	@Success	200		{object}	MeResponse
-//	@Failure	400,401,422	{object}	httpserver.ErrorResponse
+//	@Failure	400,401,403,413,415,422	{object}	httpserver.ErrorResponse
 //	@ID		updateMe
 //	@Router		/users/me [patch]
 func (h *handler) updateMe(c *gin.Context) {

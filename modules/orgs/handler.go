@@ -43,7 +43,7 @@ func (h *handler) current(c *gin.Context) {
 //	@Produce	json
 //	@Param		body	body		UpdateOrganizationRequest	true	"New name"
 //	@Success	200		{object}	OrganizationResponse
-//	@Failure	400,401,403,404,422	{object}	httpserver.ErrorResponse
+//	@Failure	400,401,403,404,413,415,422	{object}	httpserver.ErrorResponse
 //	@ID		updateCurrentOrganization
 //	@Router		/organizations/current [patch]
 func (h *handler) updateCurrent(c *gin.Context) {

@@ -28,7 +28,7 @@ export const getHealth = (
       options);
     }
   /**
- * @summary Readiness: the database answers within 2 s
+ * @summary Readiness: the database answers within 2 s and has every migration this build needs
  */
 export const getReady = (
 

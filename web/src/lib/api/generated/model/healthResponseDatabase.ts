@@ -12,4 +12,5 @@ export type HealthResponseDatabase = typeof HealthResponseDatabase[keyof typeof 
 export const HealthResponseDatabase = {
   ok: 'ok',
   unreachable: 'unreachable',
+  schema_behind: 'schema_behind',
 } as const;

@@ -12,7 +12,7 @@ export interface SignupRequest {
   /** @maxLength 100 */
   first_name: string;
   /** @maxLength 100 */
-  last_name: string;
+  last_name?: string;
   /** @maxLength 100 */
   organization_name?: string;
   /**
