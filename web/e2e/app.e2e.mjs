@@ -203,3 +203,44 @@ test('b2b sign-up asks for the organization; field errors appear next to their f
 		await screenshot(page, 'b2b-signup-errors');
 	});
 });
+
+/** Ends the page's session from outside (as signing out in another tab does). */
+async function endSessionElsewhere(page) {
+	const cookie = (await page.context().cookies()).find((c) => c.name === 'fs_session');
+	assert.ok(cookie, 'signed in: the session cookie is set');
+	const res = await fetch(`${BASE_URL}/api/auth/logout`, {
+		method: 'POST',
+		headers: { Cookie: `fs_session=${cookie.value}`, Origin: BASE_URL }
+	});
+	assert.equal(res.status, 204);
+}
+
+test('a session that ends while the dashboard is open leads back to sign-in', { timeout: TIMEOUT }, async () => {
+	await withPage('session-lost', async (page) => {
+		await page.goto(`${BASE_URL}/app/login`);
+		await login(page, 'demo@example.com', 'demo-password');
+		await waitForPath(page, '/app/');
+		// Signed in, the sign-in and sign-up pages move on instead of asking again.
+		await page.goto(`${BASE_URL}/app/login?next=/app/profile`);
+		await waitForPath(page, '/app/profile');
+		await page.goto(`${BASE_URL}/app/signup`);
+		await waitForPath(page, '/app/');
+
+		// Opening another page after the session ended: sign in, then back there.
+		await endSessionElsewhere(page);
+		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
+		await waitForPath(page, '/app/login');
+		assert.equal(new URL(page.url()).searchParams.get('next'), '/app/organization');
+		await login(page, 'demo@example.com', 'demo-password');
+		await waitForPath(page, '/app/organization');
+
+		// Submitting a form after the session ended: the same, back to that form.
+		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+		await waitForPath(page, '/app/profile');
+		await endSessionElsewhere(page);
+		await page.getByLabel('Last name').fill(`Session ${unique()}`);
+		await page.getByRole('button', { name: 'Save changes' }).click();
+		await waitForPath(page, '/app/login');
+		assert.equal(new URL(page.url()).searchParams.get('next'), '/app/profile');
+	});
+});

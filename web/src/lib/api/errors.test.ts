@@ -58,6 +58,14 @@ describe('parseApiError', () => {
 		expect(err.message).toBe('Too many attempts. Please wait and try again. Try again in 30 seconds.');
 	});
 
+	it('does not repeat the wait when the message already states it', () => {
+		const err = parseApiError(
+			failed(429, { code: 'RATE_LIMITED', message: 'Too many attempts. Try again in 15 minutes.' }, { 'retry-after': '897' })
+		);
+		expect(err.retryAfter).toBe(897);
+		expect(err.message).toBe('Too many attempts. Try again in 15 minutes.');
+	});
+
 	it('falls back to a message by status for a body that is not the error shape', () => {
 		const err = parseApiError(failed(502, '<html>Bad gateway</html>'));
 		expect(err).toMatchObject({ status: 502, code: 'HTTP_502', fields: {} });

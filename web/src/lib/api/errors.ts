@@ -83,7 +83,9 @@ export function parseApiError(err: unknown): ApiError {
 		return { status: res.status, code: `HTTP_${res.status}`, message: messageForStatus(res.status), fields: {}, retryAfter };
 	}
 	let message = body.message.trim() || messageForStatus(res.status);
-	if (retryAfter !== undefined && retryAfter > 0) {
+	// The server's own 429 message already says how long ("Try again in 15 minutes."):
+	// only a message that does not gets the wait appended.
+	if (retryAfter !== undefined && retryAfter > 0 && !/try again in/i.test(message)) {
 		message += ` Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`;
 	}
 	return {

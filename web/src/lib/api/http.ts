@@ -19,3 +19,20 @@ export const http = <T>(config: AxiosRequestConfig, options?: AxiosRequestConfig
 
 export type ErrorType<E> = AxiosError<E>;
 export type BodyType<B> = B;
+
+/**
+ * Calls `lost` whenever the API says the session is gone (401 UNAUTHORIZED: logged
+ * out elsewhere, expired, revoked) so the signed-in shell can go to the login page
+ * instead of showing an error. Wrong credentials (INVALID_CREDENTIALS) do not count.
+ * Returns the function that stops listening.
+ */
+export function onSessionLost(lost: () => void): () => void {
+	const id = client.interceptors.response.use(undefined, (err: unknown) => {
+		if (axios.isAxiosError(err) && err.response?.status === 401) {
+			const code = (err.response.data as { code?: unknown } | undefined)?.code;
+			if (code === 'UNAUTHORIZED') lost();
+		}
+		return Promise.reject(err);
+	});
+	return () => client.interceptors.response.eject(id);
+}

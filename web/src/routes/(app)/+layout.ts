@@ -1,7 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
-import { parseApiError } from '$lib/api/errors';
 import { getMe } from '$lib/api/generated/users';
-import { loginPath } from '$lib/redirect';
+import { failLoad } from '$lib/api/load';
 import type { LayoutLoad } from './$types';
 
 /** Every page in this group needs a session: no session → the login page, then back here. */
@@ -10,8 +8,6 @@ export const load: LayoutLoad = async ({ url, depends }) => {
 	try {
 		return { me: await getMe() };
 	} catch (e) {
-		const err = parseApiError(e);
-		if (err.status === 401) redirect(307, loginPath(url));
-		error(err.status ?? 503, { message: err.message, code: err.code });
+		failLoad(e, url);
 	}
 };
