@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"go.uber.org/dig"
@@ -52,7 +53,7 @@ func run(args []string) error {
 	}
 	switch cmd {
 	case "version", "--version", "-v":
-		fmt.Println("fastsvelte", version)
+		fmt.Println("fastsvelte", versionString())
 		return nil
 	case "help", "--help", "-h":
 		fmt.Print(usage)
@@ -78,6 +79,32 @@ func run(args []string) error {
 	default: // "create-admin", the last one the first switch let through
 		return createAdmin(cfg, args)
 	}
+}
+
+// versionString is the release version, then what the Go toolchain recorded about
+// the build (commit, commit time, uncommitted changes), so a "dev" build still says
+// which code it is.
+func versionString() string {
+	out := version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return out
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		out += " (commit " + rev[:min(12, len(rev))]
+		if t := settings["vcs.time"]; t != "" {
+			out += ", " + t
+		}
+		if settings["vcs.modified"] == "true" {
+			out += ", modified"
+		}
+		out += ")"
+	}
+	return out + " " + info.GoVersion
 }
 
 // options is the graph every command shares.
