@@ -38,7 +38,13 @@ type TokenRequest struct {
 	Token string `json:"token" validate:"required,max=128" maxLength:"128"`
 } // @name TokenRequest
 
-// EmailRequest names an address (resend verification).
+// ResetPasswordRequest sets a new password with the token from a reset email.
+type ResetPasswordRequest struct {
+	Token       string `json:"token" validate:"required,max=128" maxLength:"128"`
+	NewPassword string `json:"new_password" validate:"required,min=8,max=128,notblank" minLength:"8" maxLength:"128"`
+} // @name ResetPasswordRequest
+
+// EmailRequest names an address (resend verification, forgot password).
 type EmailRequest struct {
 	Email string `json:"email" validate:"required,max=254,visible,email" maxLength:"254" example:"ada@example.com"`
 } // @name EmailRequest

@@ -18,6 +18,7 @@ type mailData struct {
 	Link      string
 	LoginLink string
 	Hours     int
+	Minutes   int // lifetime of a reset link
 }
 
 // The verification mail goes to an address nobody has proven yet, so it carries no
@@ -71,6 +72,23 @@ If it wasn't you, you can ignore this email; your account is unchanged.
 <p><a href="{{.LoginLink}}">Sign in</a></p>
 <p>If it wasn't you, you can ignore this email; your account is unchanged.</p>`)
 
+// The reset mail carries no name either: the account may be one a stranger signed
+// up with this address, names and all.
+var tmplResetPassword = mailer.MustTemplate(
+	`Reset your {{.AppName}} password`,
+	`Hello,
+
+Someone (hopefully you) asked to reset the password of the {{.AppName}} account for this address. Choose a new password here:
+
+{{.Link}}
+
+The link works once and expires in {{.Minutes}} minutes. Setting a new password signs the account out everywhere. If you did not ask for this, ignore this email: your password stays as it is.
+`,
+	`<p>Hello,</p>
+<p>Someone (hopefully you) asked to reset the password of the {{.AppName}} account for this address. Choose a new password here:</p>
+<p><a href="{{.Link}}">Choose a new password</a></p>
+<p>The link works once and expires in {{.Minutes}} minutes. Setting a new password signs the account out everywhere. If you did not ask for this, ignore this email: your password stays as it is.</p>`)
+
 // Mail is sent by jobs that carry only the user id: the token is minted when the
 // job runs, so no usable link ever sits in the job table, and a send that fails
 // rolls its token back and is retried with a fresh one.
@@ -87,6 +105,13 @@ type resendVerificationArgs struct {
 }
 
 func (resendVerificationArgs) Kind() string { return "auth.resend_verification" }
+
+// resetPasswordArgs names an address, like resendVerificationArgs.
+type resetPasswordArgs struct {
+	EmailNormalized string `json:"email_normalized"`
+}
+
+func (resetPasswordArgs) Kind() string { return "auth.reset_password" }
 
 type accountExistsArgs struct {
 	UserID uuid.UUID `json:"user_id"`
@@ -143,6 +168,38 @@ func (s *Service) mailVerification(ctx context.Context, t *mailer.Template, load
 	})
 }
 
+type resetPasswordWorker struct {
+	river.WorkerDefaults[resetPasswordArgs]
+	svc *Service
+}
+
+// Work mints a fresh reset link (voiding older ones) and mails it, if the address
+// belongs to an account that may act. Unconfirmed accounts get one too: a reset is
+// how their address's owner takes them over.
+func (w *resetPasswordWorker) Work(ctx context.Context, job *river.Job[resetPasswordArgs]) error {
+	s := w.svc
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.store.userByEmail(ctx, job.Args.EmailNormalized)
+		if errors.Is(err, ErrUserNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if u.CanAct() != nil {
+			return nil
+		}
+		if err := s.store.retireTokens(ctx, u.ID, TokenResetPassword, s.clock.Now()); err != nil {
+			return err
+		}
+		token, err := s.issueToken(ctx, u.ID, TokenResetPassword, s.cfg.ResetTokenTTL)
+		if err != nil {
+			return err
+		}
+		return s.deliver(ctx, tmplResetPassword, u, "/app/reset-password?token="+token)
+	})
+}
+
 type accountExistsWorker struct {
 	river.WorkerDefaults[accountExistsArgs]
 	svc *Service
@@ -171,6 +228,7 @@ func registerJobs(q *jobs.Queue, svc *Service) {
 	jobs.Register(q, &verifyEmailWorker{svc: svc})
 	jobs.Register(q, &resendVerificationWorker{svc: svc})
 	jobs.Register(q, &accountExistsWorker{svc: svc})
+	jobs.Register(q, &resetPasswordWorker{svc: svc})
 }
 
 // deliver renders a template for u (always the stored address) and sends it.

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/fastsvelte/fastsvelte/modules"
@@ -32,4 +33,29 @@ func login(t *testing.T, app *testkit.App, email string) *testkit.Client {
 	c := app.Client()
 	c.Post("/api/auth/login", map[string]any{"email": email, "password": pw}).Expect(200)
 	return c
+}
+
+// usedOnce fires n concurrent requests (try returns each one's status) and fails
+// unless exactly one answered 200 and the rest 400: a single-use token under race.
+func usedOnce(t *testing.T, n int, try func(i int) int) {
+	t.Helper()
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { statuses[i] = try(i) })
+	}
+	wg.Wait()
+	ok := 0
+	for _, s := range statuses {
+		switch s {
+		case 200:
+			ok++
+		case 400:
+		default:
+			t.Fatalf("unexpected status %d (%v)", s, statuses)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d requests used the token, want exactly 1 (%v)", ok, statuses)
+	}
 }

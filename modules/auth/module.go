@@ -1,7 +1,7 @@
 // Package auth owns users and how they prove who they are: sign-up, email
-// verification, password login and logout, and the /users/me profile. It sits at
-// the bottom of the module graph; modules above it react to sign-ups through the
-// SignupHook group and describe memberships through Directory.
+// verification, password login and logout, password reset, and the /users/me
+// profile. It sits at the bottom of the module graph; modules above it react to
+// sign-ups through the SignupHook group and describe memberships through Directory.
 package auth
 
 import (
@@ -32,6 +32,8 @@ func registerRoutes(r *httpserver.Router, h *handler, sm *sessions.Manager) {
 	a.POST("/logout", authed, h.logout)
 	a.POST("/verify-email", h.verifyEmail)
 	a.POST("/resend-verification", h.resendVerification)
+	a.POST("/forgot-password", h.forgotPassword)
+	a.POST("/reset-password", h.resetPassword)
 
 	u := r.API.Group("/users", authed)
 	u.GET("/me", h.me)

@@ -163,6 +163,35 @@ func (s *Service) ResendVerification(ctx context.Context, email string) error {
 	return s.jobs.Enqueue(ctx, resendVerificationArgs{EmailNormalized: NormalizeEmail(email)}, nil)
 }
 
+// ForgotPassword queues a reset link for the address. As with ResendVerification
+// the job, not the request, decides whether an account gets one, so neither the
+// answer nor its timing reveals accounts.
+func (s *Service) ForgotPassword(ctx context.Context, email string) error {
+	return s.jobs.Enqueue(ctx, resetPasswordArgs{EmailNormalized: NormalizeEmail(email)}, nil)
+}
+
+// ResetPassword consumes a reset token, sets the new password and ends every
+// session of the user, so whoever knew the old password is signed out. It also
+// marks the address verified: that is how the owner of an address takes over an
+// account someone else signed up with it (docs/security.md).
+func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
+	now := s.clock.Now()
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		// The token first: an invalid one costs no argon2 work.
+		userID, err := s.store.consumeToken(ctx, hashToken(token), TokenResetPassword, now)
+		if err != nil {
+			return err
+		}
+		if err := s.store.setPassword(ctx, userID, s.hash.hash(newPassword), now); err != nil {
+			return err
+		}
+		if err := s.store.retireTokens(ctx, userID, TokenResetPassword, now); err != nil {
+			return err
+		}
+		return s.sessions.RevokeAll(ctx, userID, nil)
+	})
+}
+
 // Login checks credentials. Unverified and suspended accounts are reported only
 // after the password matched, so those states don't leak to someone guessing.
 func (s *Service) Login(ctx context.Context, email, password string) (*User, error) {
@@ -247,5 +276,6 @@ func hashToken(token string) []byte { return sessions.Hash(token) }
 
 func (s *Service) linkData(u *User, path string) mailData {
 	return mailData{AppName: s.cfg.AppName, FirstName: u.FirstName, Link: s.cfg.BaseURL + path,
-		LoginLink: s.cfg.BaseURL + "/app/login", Hours: int(s.cfg.VerifyTokenTTL.Hours())}
+		LoginLink: s.cfg.BaseURL + "/app/login", Hours: int(s.cfg.VerifyTokenTTL.Hours()),
+		Minutes: int(s.cfg.ResetTokenTTL.Minutes())}
 }

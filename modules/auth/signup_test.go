@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -233,28 +232,9 @@ func TestVerificationTokenSingleUseUnderRace(t *testing.T) {
 	c := app.Client()
 	c.Post("/api/auth/signup", map[string]any{"email": "race@example.com", "password": pw, "first_name": "R"}).Expect(202)
 	token := app.LinkToken("race@example.com", "Confirm")
-	const n = 8
-	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			statuses[i] = app.Client().Post("/api/auth/verify-email", map[string]any{"token": token}).Status
-		})
-	}
-	wg.Wait()
-	ok := 0
-	for _, s := range statuses {
-		switch s {
-		case 200:
-			ok++
-		case 400:
-		default:
-			t.Fatalf("unexpected status %d", s)
-		}
-	}
-	if ok != 1 {
-		t.Fatalf("%d requests used the token, want exactly 1 (%v)", ok, statuses)
-	}
+	usedOnce(t, 8, func(int) int {
+		return app.Client().Post("/api/auth/verify-email", map[string]any{"token": token}).Status
+	})
 }
 
 func TestEmailVerificationDisabled(t *testing.T) {

@@ -70,6 +70,16 @@ func (s *store) markVerified(ctx context.Context, id uuid.UUID, now time.Time) e
 	return err
 }
 
+// setPassword replaces the password. Following a mailed link proved the address, so
+// it also counts as verified.
+func (s *store) setPassword(ctx context.Context, id uuid.UUID, hash string, now time.Time) error {
+	_, err := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?, updated_at = ?", hash, now).
+		Set("email_verified_at = COALESCE(email_verified_at, ?)", now).
+		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
 func (s *store) promote(ctx context.Context, id uuid.UUID, passwordHash *string, now time.Time) error {
 	q := s.db.Conn(ctx).NewUpdate().Model((*User)(nil)).
 		Set("is_sys_admin = true, suspended_at = NULL, updated_at = ?", now).

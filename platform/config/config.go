@@ -74,6 +74,7 @@ type Config struct {
 
 	EmailVerification bool          `env:"FS_EMAIL_VERIFICATION" envDefault:"true"`
 	VerifyTokenTTL    time.Duration `env:"FS_VERIFY_TOKEN_TTL" envDefault:"48h"`
+	ResetTokenTTL     time.Duration `env:"FS_RESET_TOKEN_TTL" envDefault:"1h"`
 	EmailFrom         string        `env:"FS_EMAIL_FROM" envDefault:"FastSvelte <no-reply@localhost>"`
 	SendGridAPIKey    string        `env:"FS_SENDGRID_API_KEY"`
 
@@ -246,6 +247,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: FS_JOBS_POLL_INTERVAL=%s: must be at least 1ms", c.JobsPollInterval)
 	case c.VerifyTokenTTL < time.Minute:
 		return fmt.Errorf("config: FS_VERIFY_TOKEN_TTL=%s: must be at least 1m", c.VerifyTokenTTL)
+	case c.ResetTokenTTL < time.Minute || c.ResetTokenTTL > 24*time.Hour:
+		return fmt.Errorf("config: FS_RESET_TOKEN_TTL=%s: must be between 1m and 24h (a reset link is as good as the password)", c.ResetTokenTTL)
 	case c.Argon2MemoryKiB < 8 || c.Argon2Iterations < 1 || c.Argon2Parallelism < 1:
 		return errors.New("config: FS_ARGON2_MEMORY_KIB, FS_ARGON2_ITERATIONS and FS_ARGON2_PARALLELISM must be positive (memory at least 8)")
 	case c.SessionCookieName == "" || strings.ContainsAny(c.SessionCookieName, " ;=,\t"):

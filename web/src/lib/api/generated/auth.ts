@@ -10,6 +10,7 @@ import type {
   LoginRequest,
   MeResponse,
   MessageResponse,
+  ResetPasswordRequest,
   SignupRequest,
   TokenRequest
 } from './model';
@@ -22,6 +23,20 @@ import type { BodyType } from '../http';
 type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
 
 
+  /**
+ * Always answers 202 with the same message, whether or not an account uses the address.
+ * @summary Email a link to choose a new password
+ */
+export const forgotPassword = (
+    emailRequest: BodyType<EmailRequest>,
+ options?: SecondParameter<typeof http<MessageResponse>>,) => {
+      return http<MessageResponse>(
+      {url: `/auth/forgot-password`, method: 'POST',
+      headers: {'Content-Type': 'application/json', },
+      data: emailRequest
+    },
+      options);
+    }
   /**
  * Sets the session cookie. EMAIL_NOT_VERIFIED and ACCOUNT_SUSPENDED are reported only after a correct password.
  * @summary Sign in with email and password
@@ -62,6 +77,20 @@ export const resendVerification = (
       options);
     }
   /**
+ * Signs the account out everywhere and confirms its email address. Does not sign in: the new password does.
+ * @summary Choose a new password with the token from the reset email
+ */
+export const resetPassword = (
+    resetPasswordRequest: BodyType<ResetPasswordRequest>,
+ options?: SecondParameter<typeof http<MessageResponse>>,) => {
+      return http<MessageResponse>(
+      {url: `/auth/reset-password`, method: 'POST',
+      headers: {'Content-Type': 'application/json', },
+      data: resetPasswordRequest
+    },
+      options);
+    }
+  /**
  * Always answers 202 with the same message, whether or not the email is taken (the owner of an existing account gets an email instead). organization_name is required in b2b mode.
  * @summary Create an account
  */
@@ -88,8 +117,10 @@ export const verifyEmail = (
     },
       options);
     }
-  export type LoginResult = NonNullable<Awaited<ReturnType<typeof login>>>
+  export type ForgotPasswordResult = NonNullable<Awaited<ReturnType<typeof forgotPassword>>>
+export type LoginResult = NonNullable<Awaited<ReturnType<typeof login>>>
 export type LogoutResult = NonNullable<Awaited<ReturnType<typeof logout>>>
 export type ResendVerificationResult = NonNullable<Awaited<ReturnType<typeof resendVerification>>>
+export type ResetPasswordResult = NonNullable<Awaited<ReturnType<typeof resetPassword>>>
 export type SignupResult = NonNullable<Awaited<ReturnType<typeof signup>>>
 export type VerifyEmailResult = NonNullable<Awaited<ReturnType<typeof verifyEmail>>>

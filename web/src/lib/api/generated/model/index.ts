@@ -26,6 +26,7 @@ export * from './organizationResponse';
 export * from './organizationResponseRole';
 export * from './organizationRole';
 export * from './organizationRoleRole';
+export * from './resetPasswordRequest';
 export * from './signupRequest';
 export * from './tokenRequest';
 export * from './updateMeRequest';

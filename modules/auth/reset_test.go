@@ -1,0 +1,126 @@
+package auth_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const newPw = "a brand new passphrase"
+
+func TestPasswordReset(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	laptop, phone := login(t, app, "ada@example.com"), login(t, app, "ada@example.com")
+	c := app.Client()
+
+	// Known and unknown addresses get the same answer; only the account gets mail.
+	known := c.Post("/api/auth/forgot-password", map[string]any{"email": " ADA@example.com"}).Expect(202)
+	unknown := c.Post("/api/auth/forgot-password", map[string]any{"email": "nobody@example.com"}).Expect(202)
+	if string(known.Body) != string(unknown.Body) {
+		t.Fatalf("answers differ: %s vs %s", known.Body, unknown.Body)
+	}
+	if n := len(app.Mails("nobody@example.com")); n != 0 {
+		t.Fatalf("mail sent to an unknown address: %d", n)
+	}
+	mails := app.Mails("ada@example.com")
+	if last := mails[len(mails)-1]; !strings.Contains(last.Text, app.Config.BaseURL+"/app/reset-password?token=") {
+		t.Fatalf("reset mail without a link on the base URL: %q", last.Text)
+	}
+	token := app.LinkToken("ada@example.com", "Reset")
+
+	// Bad input changes nothing.
+	c.Post("/api/auth/reset-password", map[string]any{"token": "garbage", "new_password": newPw}).ExpectError(400, "INVALID_TOKEN")
+	c.Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": "short"}).ExpectError(422, "VALIDATION_ERROR")
+	c.Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": strings.Repeat("p", 129)}).ExpectError(422, "VALIDATION_ERROR")
+	c.Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": "x\x00yyyyyyyy"}).ExpectError(422, "VALIDATION_ERROR")
+	c.Post("/api/auth/reset-password", map[string]any{"token": token, "password": newPw}).ExpectError(422, "VALIDATION_ERROR")
+	c.Post("/api/auth/reset-password", map[string]any{"new_password": newPw}).ExpectError(422, "VALIDATION_ERROR")
+	laptop.Get("/api/users/me").Expect(200)
+
+	c.Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": newPw}).Expect(200)
+	// Every session ends: whoever knew the old password is out.
+	laptop.Get("/api/users/me").ExpectError(401, "UNAUTHORIZED")
+	phone.Get("/api/users/me").ExpectError(401, "UNAUTHORIZED")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}).ExpectError(401, "INVALID_CREDENTIALS")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": newPw}).Expect(200)
+	// The link works once.
+	app.Client().Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": "yet another one"}).ExpectError(400, "INVALID_TOKEN")
+}
+
+func TestPasswordResetLinksExpireAndOnlyTheNewestWorks(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	c := app.Client()
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	first := app.LinkToken("ada@example.com", "Reset")
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	second := app.LinkToken("ada@example.com", "Reset")
+	if first == second {
+		t.Fatal("a second request reused the token")
+	}
+	c.Post("/api/auth/reset-password", map[string]any{"token": first, "new_password": newPw}).ExpectError(400, "INVALID_TOKEN")
+	app.Clock.Advance(app.Config.ResetTokenTTL + time.Second)
+	c.Post("/api/auth/reset-password", map[string]any{"token": second, "new_password": newPw}).ExpectError(400, "INVALID_TOKEN")
+	login(t, app, "ada@example.com") // the password is unchanged
+	// A verification link is no reset link.
+	c.Post("/api/auth/signup", map[string]any{"email": "v@example.com", "password": pw, "first_name": "V"}).Expect(202)
+	c.Post("/api/auth/reset-password", map[string]any{"token": app.LinkToken("v@example.com", "Confirm"), "new_password": newPw}).ExpectError(400, "INVALID_TOKEN")
+}
+
+// Someone signs up with another person's address and a password of their own. The
+// address's owner takes the account over with a reset: the address counts as
+// confirmed, and the stranger's password no longer works.
+func TestPasswordResetTakesOverAnUnconfirmedAccount(t *testing.T) {
+	app := start(t, nil)
+	c := app.Client()
+	c.Post("/api/auth/signup", map[string]any{"email": "victim@example.com", "password": "the stranger's password", "first_name": "Mallory"}).Expect(202)
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "victim@example.com"}).Expect(202)
+	reset := app.Mails("victim@example.com")
+	if last := reset[len(reset)-1]; strings.Contains(last.Text+last.HTML, "Mallory") {
+		t.Fatalf("the reset mail carries the signer-up's text: %q", last.Text)
+	}
+	c.Post("/api/auth/reset-password", map[string]any{"token": app.LinkToken("victim@example.com", "Reset"), "new_password": newPw}).Expect(200)
+	c.Post("/api/auth/login", map[string]any{"email": "victim@example.com", "password": "the stranger's password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	me := c.Post("/api/auth/login", map[string]any{"email": "victim@example.com", "password": newPw}).Expect(200).Map()
+	if me["email_verified"] != true {
+		t.Fatalf("after a reset the address should count as confirmed: %v", me)
+	}
+}
+
+func TestPasswordResetTokenSingleUseUnderRace(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "race@example.com")
+	app.Client().Post("/api/auth/forgot-password", map[string]any{"email": "race@example.com"}).Expect(202)
+	token := app.LinkToken("race@example.com", "Reset")
+	usedOnce(t, 8, func(i int) int {
+		return app.Client().Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": newPw + strings.Repeat("!", i)}).Status
+	})
+}
+
+// Suspended accounts get no reset mail (and so cannot be signed back into), and the
+// mail limit per address covers reset requests like verification mail.
+func TestPasswordResetLimitsAndSuspension(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	c := app.Client()
+	before := len(app.Mails("ada@example.com"))
+	for range 4 { // the sign-up mail was the first of five
+
+		c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	}
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "Ada@Example.com"}).ExpectError(429, "RATE_LIMITED")
+	if n := len(app.Mails("ada@example.com")) - before; n != 4 {
+		t.Fatalf("%d reset mails, want 4", n)
+	}
+
+	signupVerified(t, app, "sus@example.com")
+	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = now() WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	before = len(app.Mails("sus@example.com"))
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "sus@example.com"}).Expect(202)
+	if n := len(app.Mails("sus@example.com")) - before; n != 0 {
+		t.Fatalf("a suspended account was sent %d reset mails", n)
+	}
+}
