@@ -244,3 +244,48 @@ test('a session that ends while the dashboard is open leads back to sign-in', { 
 		assert.equal(new URL(page.url()).searchParams.get('next'), '/app/profile');
 	});
 });
+
+test('forgot password: a mailed link sets a new password, once', { timeout: TIMEOUT }, async () => {
+	const id = unique();
+	const email = `e2e-reset-${id}@example.com`;
+	const password = `pw-${id}-new-secret`;
+	// An account whose confirmation mail was never opened: the reset confirms it too.
+	const signup = await fetch(`${BASE_URL}/api/auth/signup`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Origin: BASE_URL },
+		body: JSON.stringify({ email, password: `pw-${id}-forgotten`, first_name: 'Grace' })
+	});
+	assert.equal(signup.status, 202);
+
+	await withPage('password-reset', async (page) => {
+		await page.goto(`${BASE_URL}/app/login`);
+		await page.getByRole('link', { name: 'Forgot your password?' }).click();
+		await waitForPath(page, '/app/forgot-password');
+		await page.getByLabel('Email').fill(email);
+		const seen = new Set((await devMail()).map((m) => m.id));
+		await page.getByRole('button', { name: 'Send reset link' }).click();
+		await page.getByRole('status').filter({ hasText: /link to choose a new password/ }).waitFor();
+		await screenshot(page, 'forgot-password');
+
+		const { link } = await waitForLink(email, '/app/reset-password?token=', { after: seen });
+		await page.goto(link);
+		await page.getByLabel('New password', { exact: true }).fill(password);
+		assert.equal(new URL(page.url()).search, '', 'the token is removed from the address bar');
+		await page.getByRole('button', { name: 'Set new password' }).click();
+		await page.getByRole('status').filter({ hasText: /password was changed/ }).waitFor();
+		await screenshot(page, 'password-reset');
+		await page.getByRole('link', { name: 'Sign in' }).click();
+		await waitForPath(page, '/app/login');
+		await login(page, email, password);
+		await waitForPath(page, '/app/');
+
+		// The link works once; a used one says how to go on.
+		await page.goto(link);
+		await page.getByLabel('New password', { exact: true }).fill(`${password}-again`);
+		await page.getByRole('button', { name: 'Set new password' }).click();
+		const alert = page.getByTestId('form-error');
+		await alert.waitFor();
+		assert.match(await alert.innerText(), /invalid or has expired/);
+		await page.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+	});
+});

@@ -45,6 +45,8 @@ describe('safeNext', () => {
 		expect(safeNext('/app/login/')).toBe(HOME);
 		expect(safeNext('/app/signup?x=1')).toBe(HOME);
 		expect(safeNext('/app/verify-email?token=t')).toBe(HOME);
+		expect(safeNext('/app/reset-password?token=t')).toBe(HOME);
+		expect(safeNext('/app/forgot-password')).toBe(HOME);
 	});
 
 	it('normalises harmless dot segments that stay inside /app/', () => {

@@ -8,7 +8,7 @@
 export const HOME = '/app/';
 
 const ORIGIN = 'http://next.invalid';
-const AUTH_PAGES = ['/app/login', '/app/signup', '/app/verify-email'];
+const AUTH_PAGES = ['/app/login', '/app/signup', '/app/verify-email', '/app/forgot-password', '/app/reset-password'];
 
 export function safeNext(next: string | null | undefined, fallback: string = HOME): string {
 	if (typeof next !== 'string' || next.length === 0 || next.length > 2048) return fallback;
