@@ -44,6 +44,29 @@ type ResetPasswordRequest struct {
 	NewPassword string `json:"new_password" validate:"required,min=8,max=128,notblank" minLength:"8" maxLength:"128"`
 } // @name ResetPasswordRequest
 
+// ChangePasswordRequest is the body of POST /auth/change-password.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password" validate:"required,max=128" maxLength:"128"`
+	NewPassword     string `json:"new_password" validate:"required,min=8,max=128,notblank" minLength:"8" maxLength:"128"`
+} // @name ChangePasswordRequest
+
+// SessionResponse is one signed-in browser of the user.
+type SessionResponse struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time"`
+	LastSeenAt time.Time `json:"last_seen_at" format:"date-time"`
+	ExpiresAt  time.Time `json:"expires_at" format:"date-time"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+	// Current marks the session this request came with.
+	Current bool `json:"current"`
+} // @name SessionResponse
+
+// SessionListResponse lists the user's sessions.
+type SessionListResponse struct {
+	Items []SessionResponse `json:"items"`
+} // @name SessionListResponse
+
 // EmailRequest names an address (resend verification, forgot password).
 type EmailRequest struct {
 	Email string `json:"email" validate:"required,max=254,visible,email" maxLength:"254" example:"ada@example.com"`

@@ -10,4 +10,7 @@ var (
 	ErrInvalidToken       = apperr.New(apperr.KindBadRequest, "INVALID_TOKEN", "This link is invalid or has expired. Ask for a new one.")
 	ErrEmailTaken         = apperr.New(apperr.KindConflict, "EMAIL_ALREADY_EXISTS", "An account with this email already exists.")
 	ErrUserNotFound       = apperr.New(apperr.KindNotFound, "NOT_FOUND", "The user was not found.")
+	// A wrong current password is a field error of the form, not a failed sign-in:
+	// the caller stays signed in.
+	ErrWrongPassword = apperr.Validation(map[string]string{"current_password": "is incorrect"})
 )

@@ -154,47 +154,6 @@ func (h *handler) mailRequest(c *gin.Context, queue func(ctx context.Context, em
 	c.JSON(http.StatusAccepted, MessageResponse{Message: answer})
 }
 
-// forgotPassword godoc
-//
-//	@Summary		Email a link to choose a new password
-//	@Description	Always answers 202 with the same message, whether or not an account uses the address.
-//	@Tags			auth
-//	@Accept			json
-//	@Produce		json
-//	@Param			body	body		EmailRequest	true	"Address"
-//	@Success		202		{object}	MessageResponse
-//	@Failure		400,403,413,415,422,429	{object}	httpserver.ErrorResponse
-//	@ID		forgotPassword
-//	@Router			/auth/forgot-password [post]
-func (h *handler) forgotPassword(c *gin.Context) {
-	h.mailRequest(c, h.svc.ForgotPassword, "If an account uses that address, we sent it a link to choose a new password.")
-}
-
-// resetPassword godoc
-//
-//	@Summary		Choose a new password with the token from the reset email
-//	@Description	Signs the account out everywhere and confirms its email address. Does not sign in: the new password does.
-//	@Tags			auth
-//	@Accept			json
-//	@Produce		json
-//	@Param			body	body		ResetPasswordRequest	true	"Token and new password"
-//	@Success		200		{object}	MessageResponse
-//	@Failure		400,403,413,415,422	{object}	httpserver.ErrorResponse
-//	@ID		resetPassword
-//	@Router			/auth/reset-password [post]
-func (h *handler) resetPassword(c *gin.Context) {
-	var req ResetPasswordRequest
-	if err := httpserver.Bind(c, &req); err != nil {
-		httpserver.Fail(c, err)
-		return
-	}
-	if err := h.svc.ResetPassword(c.Request.Context(), req.Token, req.NewPassword); err != nil {
-		httpserver.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, MessageResponse{Message: "Your password was changed and every session was signed out. Sign in with the new password."})
-}
-
 // login godoc
 //
 //	@Summary		Sign in with email and password

@@ -1,7 +1,8 @@
 // Package auth owns users and how they prove who they are: sign-up, email
-// verification, password login and logout, password reset, and the /users/me
-// profile. It sits at the bottom of the module graph; modules above it react to
-// sign-ups through the SignupHook group and describe memberships through Directory.
+// verification, password login and logout, password reset and change, the user's
+// sessions, and the /users/me profile. It sits at the bottom of the module graph;
+// modules above it react to sign-ups through the SignupHook group and describe
+// memberships through Directory.
 package auth
 
 import (
@@ -34,6 +35,10 @@ func registerRoutes(r *httpserver.Router, h *handler, sm *sessions.Manager) {
 	a.POST("/resend-verification", h.resendVerification)
 	a.POST("/forgot-password", h.forgotPassword)
 	a.POST("/reset-password", h.resetPassword)
+	a.POST("/change-password", authed, h.changePassword)
+	a.GET("/sessions", authed, h.listSessions)
+	a.DELETE("/sessions", authed, h.revokeOtherSessions)
+	a.DELETE("/sessions/:id", authed, h.revokeSession)
 
 	u := r.API.Group("/users", authed)
 	u.GET("/me", h.me)

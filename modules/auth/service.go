@@ -192,6 +192,32 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	})
 }
 
+// ChangePassword replaces a signed-in user's password after checking the current
+// one, and ends every other session of theirs: a change is what someone does after
+// noticing another device they don't trust. keep is the caller's session.
+func (s *Service) ChangePassword(ctx context.Context, u *User, keep []byte, current, next string) error {
+	if !s.hash.verify(current, u.PasswordHash) {
+		return ErrWrongPassword
+	}
+	now := s.clock.Now()
+	hash := s.hash.hash(next)
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.setPassword(ctx, u.ID, hash, now); err != nil {
+			return err
+		}
+		// A reset link mailed before the change would undo it.
+		if err := s.store.retireTokens(ctx, u.ID, TokenResetPassword, now); err != nil {
+			return err
+		}
+		return s.sessions.RevokeAll(ctx, u.ID, keep)
+	})
+}
+
+// SignOutOthers ends every session of the user but keep.
+func (s *Service) SignOutOthers(ctx context.Context, userID uuid.UUID, keep []byte) error {
+	return s.sessions.RevokeAll(ctx, userID, keep)
+}
+
 // Login checks credentials. Unverified and suspended accounts are reported only
 // after the password matched, so those states don't leak to someone guessing.
 func (s *Service) Login(ctx context.Context, email, password string) (*User, error) {

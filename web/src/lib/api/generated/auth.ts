@@ -6,11 +6,13 @@
  * OpenAPI spec version: 1.0
  */
 import type {
+  ChangePasswordRequest,
   EmailRequest,
   LoginRequest,
   MeResponse,
   MessageResponse,
   ResetPasswordRequest,
+  SessionListResponse,
   SignupRequest,
   TokenRequest
 } from './model';
@@ -23,6 +25,20 @@ import type { BodyType } from '../http';
 type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
 
 
+  /**
+ * Needs the current password (422 on current_password when wrong; 10 wrong ones in 15 minutes answer 429). Every other session of the user is signed out; this one stays.
+ * @summary Change the signed-in user's password
+ */
+export const changePassword = (
+    changePasswordRequest: BodyType<ChangePasswordRequest>,
+ options?: SecondParameter<typeof http<MessageResponse>>,) => {
+      return http<MessageResponse>(
+      {url: `/auth/change-password`, method: 'POST',
+      headers: {'Content-Type': 'application/json', },
+      data: changePasswordRequest
+    },
+      options);
+    }
   /**
  * Always answers 202 with the same message, whether or not an account uses the address.
  * @summary Email a link to choose a new password
@@ -91,6 +107,41 @@ export const resetPassword = (
       options);
     }
   /**
+ * At most 100 are listed; DELETE /auth/sessions signs out all but this one.
+ * @summary The signed-in user's sessions (devices), most recently used first
+ */
+export const listSessions = (
+
+ options?: SecondParameter<typeof http<SessionListResponse>>,) => {
+      return http<SessionListResponse>(
+      {url: `/auth/sessions`, method: 'GET'
+    },
+      options);
+    }
+  /**
+ * @summary Sign out everywhere else: every session of the user but this one
+ */
+export const revokeOtherSessions = (
+
+ options?: SecondParameter<typeof http<void>>,) => {
+      return http<void>(
+      {url: `/auth/sessions`, method: 'DELETE'
+    },
+      options);
+    }
+  /**
+ * Another user's session, or an unknown id, answers 404. Revoking the current session signs this browser out.
+ * @summary Sign out one of the user's sessions
+ */
+export const revokeSession = (
+    id: string,
+ options?: SecondParameter<typeof http<void>>,) => {
+      return http<void>(
+      {url: `/auth/sessions/${id}`, method: 'DELETE'
+    },
+      options);
+    }
+  /**
  * Always answers 202 with the same message, whether or not the email is taken (the owner of an existing account gets an email instead). organization_name is required in b2b mode.
  * @summary Create an account
  */
@@ -117,10 +168,14 @@ export const verifyEmail = (
     },
       options);
     }
-  export type ForgotPasswordResult = NonNullable<Awaited<ReturnType<typeof forgotPassword>>>
+  export type ChangePasswordResult = NonNullable<Awaited<ReturnType<typeof changePassword>>>
+export type ForgotPasswordResult = NonNullable<Awaited<ReturnType<typeof forgotPassword>>>
 export type LoginResult = NonNullable<Awaited<ReturnType<typeof login>>>
 export type LogoutResult = NonNullable<Awaited<ReturnType<typeof logout>>>
 export type ResendVerificationResult = NonNullable<Awaited<ReturnType<typeof resendVerification>>>
 export type ResetPasswordResult = NonNullable<Awaited<ReturnType<typeof resetPassword>>>
+export type ListSessionsResult = NonNullable<Awaited<ReturnType<typeof listSessions>>>
+export type RevokeOtherSessionsResult = NonNullable<Awaited<ReturnType<typeof revokeOtherSessions>>>
+export type RevokeSessionResult = NonNullable<Awaited<ReturnType<typeof revokeSession>>>
 export type SignupResult = NonNullable<Awaited<ReturnType<typeof signup>>>
 export type VerifyEmailResult = NonNullable<Awaited<ReturnType<typeof verifyEmail>>>

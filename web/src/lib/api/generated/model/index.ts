@@ -6,6 +6,7 @@
  * OpenAPI spec version: 1.0
  */
 
+export * from './changePasswordRequest';
 export * from './configResponse';
 export * from './configResponseMode';
 export * from './devMail';
@@ -27,6 +28,8 @@ export * from './organizationResponseRole';
 export * from './organizationRole';
 export * from './organizationRoleRole';
 export * from './resetPasswordRequest';
+export * from './sessionListResponse';
+export * from './sessionResponse';
 export * from './signupRequest';
 export * from './tokenRequest';
 export * from './updateMeRequest';
