@@ -289,3 +289,65 @@ test('forgot password: a mailed link sets a new password, once', { timeout: TIME
 		await page.getByRole('link', { name: 'Ask for a new link' }).waitFor();
 	});
 });
+
+/** POSTs JSON to the API as the app would (same origin), with an optional cookie. */
+async function api(path, body, cookie) {
+	return fetch(`${BASE_URL}/api${path}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Origin: BASE_URL, ...(cookie ? { Cookie: cookie } : {}) },
+		body: JSON.stringify(body)
+	});
+}
+
+/** Signs in through the API (another device) and returns its session cookie. */
+async function apiLogin(email, password) {
+	const res = await api('/auth/login', { email, password });
+	assert.equal(res.status, 200);
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('fs_session='));
+	assert.ok(cookie, 'login sets the session cookie');
+	return cookie.split(';')[0];
+}
+
+test('security: see and sign out other devices, change the password', { timeout: TIMEOUT }, async () => {
+	const id = unique();
+	const email = `e2e-sec-${id}@example.com`;
+	const password = `pw-${id}-first`;
+	const seen = new Set((await devMail()).map((m) => m.id));
+	assert.equal((await api('/auth/signup', { email, password, first_name: 'Hedy' })).status, 202);
+	const { link } = await waitForLink(email, '/app/verify-email?token=', { after: seen });
+	assert.equal((await api('/auth/verify-email', { token: new URL(link).searchParams.get('token') })).status, 200);
+	const otherDevice = await apiLogin(email, password);
+
+	await withPage('security', async (page) => {
+		await page.goto(`${BASE_URL}/app/security`);
+		await waitForPath(page, '/app/login');
+		await login(page, email, password);
+		await waitForPath(page, '/app/security');
+		const sessions = page.getByTestId('session');
+		await sessions.nth(1).waitFor();
+		assert.equal(await sessions.count(), 2);
+		assert.equal(await sessions.filter({ hasText: 'This device' }).count(), 1);
+		await screenshot(page, 'security');
+
+		// Sign the other device out from here.
+		await sessions.filter({ hasNotText: 'This device' }).getByRole('button', { name: 'Sign out' }).click();
+		await page.waitForFunction(() => document.querySelectorAll('[data-testid="session"]').length === 1);
+		const me = await fetch(`${BASE_URL}/api/users/me`, { headers: { Cookie: otherDevice } });
+		assert.equal(me.status, 401, 'the signed-out device has no session any more');
+
+		// A wrong current password is shown at its field; the right one changes it.
+		const newPassword = `pw-${id}-second`;
+		await page.getByLabel('Current password').fill('not my password');
+		await page.getByLabel('New password', { exact: true }).fill(newPassword);
+		await page.getByRole('button', { name: 'Change password' }).click();
+		await page.getByText('Current password is incorrect').waitFor();
+		await page.getByLabel('Current password').fill(password);
+		await page.getByRole('button', { name: 'Change password' }).click();
+		await page.getByRole('status').filter({ hasText: /password was changed/ }).waitFor();
+		assert.equal((await api('/auth/login', { email, password })).status, 401);
+		await apiLogin(email, newPassword);
+		// This browser stays signed in.
+		await page.reload();
+		await waitForPath(page, '/app/security');
+	});
+});
