@@ -197,7 +197,11 @@ func (h *handler) login(c *gin.Context) {
 	if profile.Active != nil {
 		active = profile.Active.OrganizationID
 	}
-	if _, err := h.sessions.Create(c, u.ID, active); err != nil {
+	err = h.svc.StartSession(ctx, u, func(ctx context.Context) error {
+		_, err := h.sessions.Create(ctx, c, u.ID, active)
+		return err
+	})
+	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}

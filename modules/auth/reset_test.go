@@ -1,9 +1,20 @@
 package auth_test
 
 import (
+	"context"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/fastsvelte/fastsvelte/modules"
+	"github.com/fastsvelte/fastsvelte/modules/auth"
+	"github.com/fastsvelte/fastsvelte/platform/testkit"
 )
 
 const newPw = "a brand new passphrase"
@@ -115,6 +126,16 @@ func TestPasswordResetLimitsAndSuspension(t *testing.T) {
 	}
 
 	signupVerified(t, app, "sus@example.com")
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "sus@example.com"}).Expect(202)
+	early := app.LinkToken("sus@example.com", "Reset") // mailed before the suspension
+	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = now() WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c.Post("/api/auth/reset-password", map[string]any{"token": early, "new_password": newPw}).ExpectError(403, "ACCOUNT_SUSPENDED")
+	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = NULL WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	login(t, app, "sus@example.com") // the password did not change
 	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = now() WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -122,5 +143,76 @@ func TestPasswordResetLimitsAndSuspension(t *testing.T) {
 	c.Post("/api/auth/forgot-password", map[string]any{"email": "sus@example.com"}).Expect(202)
 	if n := len(app.Mails("sus@example.com")) - before; n != 0 {
 		t.Fatalf("a suspended account was sent %d reset mails", n)
+	}
+}
+
+// A sign-in checks the password (slow: argon2), then creates its session. A reset
+// that commits in between must not leave that session alive (found by a tester:
+// logins looping with the old password kept a session through the reset).
+func TestResetBetweenPasswordCheckAndSessionLeavesNoSession(t *testing.T) {
+	t.Parallel()
+	var svc *auth.Service
+	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
+	signupVerified(t, app, "ada@example.com")
+	ctx := context.Background()
+	u, err := svc.Login(ctx, "ada@example.com", pw) // the old password checks out...
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.Client() // ...then a reset commits...
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	c.Post("/api/auth/reset-password", map[string]any{"token": app.LinkToken("ada@example.com", "Reset"), "new_password": newPw}).Expect(200)
+	created := false // ...so the session is refused.
+	err = svc.StartSession(ctx, u, func(context.Context) error { created = true; return nil })
+	if !errors.Is(err, auth.ErrInvalidCredentials) || created {
+		t.Fatalf("StartSession after a reset = %v (created %v), want INVALID_CREDENTIALS and no session", err, created)
+	}
+}
+
+// The same race for real: sign-ins with the old password keep running while the
+// reset happens; afterwards none of their sessions may work.
+func TestResetDuringConcurrentSignInsLeavesNoSession(t *testing.T) {
+	app := start(t, nil)
+	signupVerified(t, app, "ada@example.com")
+	app.Client().Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	token := app.LinkToken("ada@example.com", "Reset")
+
+	var (
+		mu       sync.Mutex
+		signedIn []*testkit.Client
+		logins   atomic.Int32
+		wg       sync.WaitGroup
+	)
+	done := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				c := app.Client()
+				if r := c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": pw}); r.Status == 200 {
+					mu.Lock()
+					signedIn = append(signedIn, c)
+					mu.Unlock()
+				} else if r.Status == 429 {
+					return
+				}
+				logins.Add(1)
+			}
+		})
+	}
+	for logins.Load() < 4 { // the loops are running
+		runtime.Gosched()
+	}
+	app.Client().Post("/api/auth/reset-password", map[string]any{"token": token, "new_password": newPw}).Expect(200)
+	close(done)
+	wg.Wait()
+	for i, c := range signedIn {
+		if r := c.Get("/api/users/me"); r.Status != 401 {
+			t.Fatalf("sign-in %d of %d kept a working session through the reset (status %d)", i+1, len(signedIn), r.Status)
+		}
 	}
 }

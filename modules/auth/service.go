@@ -182,11 +182,26 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		if err != nil {
 			return err
 		}
+		// A link mailed before a suspension must not change the account after it.
+		u, err := s.store.lockUser(ctx, userID, lockUpdate)
+		if err != nil {
+			return err
+		}
+		if u.DeletedAt != nil {
+			return ErrInvalidToken
+		}
+		if err := u.CanAct(); err != nil {
+			return err
+		}
 		if err := s.store.setPassword(ctx, userID, s.hash.hash(newPassword), now); err != nil {
 			return err
 		}
-		if err := s.store.retireTokens(ctx, userID, TokenResetPassword, now); err != nil {
-			return err
+		// Confirmation links die too: the address is confirmed now, and an old one
+		// from a stranger's sign-up has nothing left to do.
+		for _, kind := range []TokenKind{TokenResetPassword, TokenVerifyEmail} {
+			if err := s.store.retireTokens(ctx, userID, kind, now); err != nil {
+				return err
+			}
 		}
 		return s.sessions.RevokeAll(ctx, userID, nil)
 	})
@@ -239,6 +254,32 @@ func (s *Service) Login(ctx context.Context, email, password string) (*User, err
 		return nil, ErrEmailNotVerified
 	}
 	return u, nil
+}
+
+// StartSession runs create (which inserts the session) in one transaction with the
+// user's row share-locked, after checking that the password is still the one Login
+// verified. Password hashing is slow, so a reset or change can commit between the
+// check and the insert; without this, a sign-in with the old password would create
+// its session after the reset ended all others, and keep it. Now such a reset either
+// waits for this transaction (and then deletes the new session with the rest) or
+// committed first (and the sign-in is refused here).
+func (s *Service) StartSession(ctx context.Context, u *User, create func(ctx context.Context) error) error {
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		cur, err := s.store.lockUser(ctx, u.ID, lockShare)
+		if errors.Is(err, ErrUserNotFound) {
+			return ErrInvalidCredentials
+		}
+		if err != nil {
+			return err
+		}
+		if cur.PasswordHash == nil || u.PasswordHash == nil || *cur.PasswordHash != *u.PasswordHash {
+			return ErrInvalidCredentials
+		}
+		if err := cur.CanAct(); err != nil {
+			return err
+		}
+		return create(ctx)
+	})
 }
 
 // CheckUser implements sessions.UserChecker: it runs on every authenticated

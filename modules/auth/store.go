@@ -45,6 +45,25 @@ func (s *store) userByID(ctx context.Context, id uuid.UUID) (*User, error) {
 	return u, err
 }
 
+// Row lock strengths for lockUser. A reader that only needs the row unchanged
+// takes share; a transaction that will update the row takes the update lock at
+// once (upgrading share to update while another waits can deadlock).
+const (
+	lockShare  = "SHARE"
+	lockUpdate = "NO KEY UPDATE"
+)
+
+// lockUser reads the user and holds a row lock until the transaction ends, so a
+// password change or suspension (an UPDATE) waits for it, or it for them.
+func (s *store) lockUser(ctx context.Context, id uuid.UUID, strength string) (*User, error) {
+	u := new(User)
+	err := s.db.Conn(ctx).NewSelect().Model(u).Where("id = ?", id).For(strength).Scan(ctx)
+	if database.IsNoRows(err) {
+		return nil, ErrUserNotFound
+	}
+	return u, err
+}
+
 func (s *store) updateNames(ctx context.Context, id uuid.UUID, first, last *string, now time.Time) (*User, error) {
 	u := new(User)
 	q := s.db.Conn(ctx).NewUpdate().Model(u).Set("updated_at = ?", now).Where("id = ?", id).Returning("*")

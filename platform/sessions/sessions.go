@@ -76,8 +76,11 @@ func Hash(token string) []byte {
 	return sum[:]
 }
 
-// Create starts a session for userID, sets the cookie and returns the session.
-func (m *Manager) Create(c *gin.Context, userID, activeOrg uuid.UUID) (*Session, error) {
+// Create starts a session for userID, sets the cookie and returns the session. ctx
+// carries the database handle (database.WithTx): the caller decides what the
+// insert must be atomic with (auth: the user's password still being the one it
+// checked).
+func (m *Manager) Create(ctx context.Context, c *gin.Context, userID, activeOrg uuid.UUID) (*Session, error) {
 	var raw [32]byte
 	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails on supported platforms
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
@@ -94,7 +97,6 @@ func (m *Manager) Create(c *gin.Context, userID, activeOrg uuid.UUID) (*Session,
 	if activeOrg != uuid.Nil {
 		s.ActiveOrganizationID = uuid.NullUUID{UUID: activeOrg, Valid: true}
 	}
-	ctx := c.Request.Context()
 	conn := m.db.Conn(ctx)
 	// A login is a natural moment to forget this user's expired sessions.
 	if _, err := conn.NewDelete().Model((*Session)(nil)).
