@@ -40,23 +40,24 @@ The link works once and expires in {{.Hours}} hours. If you did not sign up, ign
 <p>The link works once and expires in {{.Hours}} hours. If you did not sign up, ignore this email.</p>`)
 
 // Sent when someone signs up again with the address of an account nobody has
-// confirmed yet: most likely its owner, whose first mail got lost. Like the first
-// one it carries no text a signer-up chose, and it sends them back to the password
-// they chose first (a second sign-up never changes it).
-var tmplVerifyAgain = mailer.MustTemplate(
-	`Confirm your email for {{.AppName}} (you signed up again)`,
+// confirmed yet. Either sign-up may be a stranger's, so the link does not confirm
+// the account as it is (with whichever password came first): it lets the mailbox
+// owner choose the password, which confirms the address. Like every mail to an
+// unconfirmed address it carries no text a signer-up chose.
+var tmplFinishSignup = mailer.MustTemplate(
+	`Finish signing up to {{.AppName}}`,
 	`Hello,
 
-Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. Confirm your email address to finish setting it up:
+Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. To finish setting it up, choose your password here:
 
 {{.Link}}
 
-Then sign in with the password you chose when you first signed up. The link works once and expires in {{.Hours}} hours; earlier links no longer work. If you did not sign up, ignore this email.
+This confirms your email address too. The link works once and expires in {{.Minutes}} minutes; earlier confirmation links no longer work. If you did not sign up, ignore this email.
 `,
 	`<p>Hello,</p>
-<p>Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. Confirm your email address to finish setting it up:</p>
-<p><a href="{{.Link}}">Confirm my email</a></p>
-<p>Then sign in with the password you chose when you first signed up. The link works once and expires in {{.Hours}} hours; earlier links no longer work. If you did not sign up, ignore this email.</p>`)
+<p>Someone (probably you) tried to sign up to {{.AppName}} again with this address. An account for it is already waiting for confirmation. To finish setting it up, choose your password here:</p>
+<p><a href="{{.Link}}">Choose my password</a></p>
+<p>This confirms your email address too. The link works once and expires in {{.Minutes}} minutes; earlier confirmation links no longer work. If you did not sign up, ignore this email.</p>`)
 
 var tmplAccountExists = mailer.MustTemplate(
 	`Someone tried to sign up to {{.AppName}} with your email`,
@@ -126,7 +127,7 @@ type verifyEmailWorker struct {
 
 // Work mints a fresh link and mails it.
 func (w *verifyEmailWorker) Work(ctx context.Context, job *river.Job[verifyEmailArgs]) error {
-	return w.svc.mailVerification(ctx, tmplVerify, func(ctx context.Context) (*User, error) {
+	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
 		return w.svc.store.userByID(ctx, job.Args.UserID)
 	})
 }
@@ -138,14 +139,14 @@ type resendVerificationWorker struct {
 
 // Work mails a fresh link if the address belongs to an account that needs one.
 func (w *resendVerificationWorker) Work(ctx context.Context, job *river.Job[resendVerificationArgs]) error {
-	return w.svc.mailVerification(ctx, tmplVerify, func(ctx context.Context) (*User, error) {
+	return w.svc.mailVerification(ctx, func(ctx context.Context) (*User, error) {
 		return w.svc.store.userByEmail(ctx, job.Args.EmailNormalized)
 	})
 }
 
 // mailVerification mints a fresh link (voiding older ones) and mails it in one
 // transaction, unless the account is gone, verified or may not act.
-func (s *Service) mailVerification(ctx context.Context, t *mailer.Template, load func(context.Context) (*User, error)) error {
+func (s *Service) mailVerification(ctx context.Context, load func(context.Context) (*User, error)) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		u, err := load(ctx)
 		if errors.Is(err, ErrUserNotFound) {
@@ -164,7 +165,7 @@ func (s *Service) mailVerification(ctx context.Context, t *mailer.Template, load
 		if err != nil {
 			return err
 		}
-		return s.deliver(ctx, t, u, "/app/verify-email?token="+token)
+		return s.deliver(ctx, tmplVerify, u, "/app/verify-email?token="+token)
 	})
 }
 
@@ -173,13 +174,21 @@ type resetPasswordWorker struct {
 	svc *Service
 }
 
-// Work mints a fresh reset link (voiding older ones) and mails it, if the address
-// belongs to an account that may act. Unconfirmed accounts get one too: a reset is
-// how their address's owner takes them over.
+// Work mails a fresh reset link if the address belongs to an account that may act.
+// Unconfirmed accounts get one too: a reset is how their address's owner takes
+// them over.
 func (w *resetPasswordWorker) Work(ctx context.Context, job *river.Job[resetPasswordArgs]) error {
-	s := w.svc
+	return w.svc.mailResetLink(ctx, tmplResetPassword, func(ctx context.Context) (*User, error) {
+		return w.svc.store.userByEmail(ctx, job.Args.EmailNormalized)
+	})
+}
+
+// mailResetLink mints a fresh reset link and mails it in one transaction, unless the
+// account is gone or may not act. Older reset and confirmation links die: the new
+// one sets the password and confirms the address.
+func (s *Service) mailResetLink(ctx context.Context, t *mailer.Template, load func(context.Context) (*User, error)) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.store.userByEmail(ctx, job.Args.EmailNormalized)
+		u, err := load(ctx)
 		if errors.Is(err, ErrUserNotFound) {
 			return nil
 		}
@@ -189,14 +198,16 @@ func (w *resetPasswordWorker) Work(ctx context.Context, job *river.Job[resetPass
 		if u.CanAct() != nil {
 			return nil
 		}
-		if err := s.store.retireTokens(ctx, u.ID, TokenResetPassword, s.clock.Now()); err != nil {
-			return err
+		for _, kind := range []TokenKind{TokenResetPassword, TokenVerifyEmail} {
+			if err := s.store.retireTokens(ctx, u.ID, kind, s.clock.Now()); err != nil {
+				return err
+			}
 		}
 		token, err := s.issueToken(ctx, u.ID, TokenResetPassword, s.cfg.ResetTokenTTL)
 		if err != nil {
 			return err
 		}
-		return s.deliver(ctx, tmplResetPassword, u, "/app/reset-password?token="+token)
+		return s.deliver(ctx, t, u, "/app/reset-password?token="+token)
 	})
 }
 
@@ -206,9 +217,9 @@ type accountExistsWorker struct {
 }
 
 // Work tells the owner of an address that someone tried to sign up with it. An
-// account still waiting for confirmation gets a fresh confirmation link instead:
-// "sign in" would only answer EMAIL_NOT_VERIFIED, and its first name was chosen
-// by whoever signed up first, not yet by a proven owner of the address.
+// account still waiting for confirmation gets a link to choose its password instead
+// (tmplFinishSignup): "sign in" would only answer EMAIL_NOT_VERIFIED, and neither
+// its password nor its first name was chosen by a proven owner of the address.
 func (w *accountExistsWorker) Work(ctx context.Context, job *river.Job[accountExistsArgs]) error {
 	load := func(ctx context.Context) (*User, error) { return w.svc.store.userByID(ctx, job.Args.UserID) }
 	u, err := load(ctx)
@@ -219,7 +230,7 @@ func (w *accountExistsWorker) Work(ctx context.Context, job *river.Job[accountEx
 		return err
 	}
 	if w.svc.cfg.EmailVerification && !u.Verified() {
-		return w.svc.mailVerification(ctx, tmplVerifyAgain, load)
+		return w.svc.mailResetLink(ctx, tmplFinishSignup, load)
 	}
 	return w.svc.deliver(ctx, tmplAccountExists, u, "")
 }
