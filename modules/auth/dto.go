@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/fastsvelte/fastsvelte/platform/httpserver"
 )
 
 // SignupRequest is the body of POST /auth/signup.
@@ -20,8 +22,17 @@ type SignupRequest struct {
 func (r *SignupRequest) Normalize() {
 	r.Email = strings.TrimSpace(r.Email)
 	r.FirstName = strings.TrimSpace(r.FirstName)
-	r.LastName = strings.TrimSpace(r.LastName)
+	r.LastName = emptyIfBlank(strings.TrimSpace(r.LastName))
 	r.OrganizationName = strings.TrimSpace(r.OrganizationName)
+}
+
+// emptyIfBlank turns an optional name that shows nothing ("\u200b") into no name, as
+// a name of spaces becomes one once trimmed.
+func emptyIfBlank(s string) string {
+	if httpserver.Blank(s) {
+		return ""
+	}
+	return s
 }
 
 // LoginRequest is the body of POST /auth/login.
@@ -81,12 +92,15 @@ type UpdateMeRequest struct {
 	LastName  *string `json:"last_name,omitempty" validate:"omitnil,max=100,singleline" maxLength:"100"`
 } // @name UpdateMeRequest
 
-// Normalize trims names.
+// Normalize trims names; a last name that shows nothing becomes empty.
 func (r *UpdateMeRequest) Normalize() {
 	for _, p := range []*string{r.FirstName, r.LastName} {
 		if p != nil {
 			*p = strings.TrimSpace(*p)
 		}
+	}
+	if r.LastName != nil {
+		*r.LastName = emptyIfBlank(*r.LastName)
 	}
 }
 

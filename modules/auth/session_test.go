@@ -146,6 +146,11 @@ func TestUpdateMe(t *testing.T) {
 	if me["last_name"] != "" || me["first_name"] != "Augusta" {
 		t.Fatalf("clearing last name: %v", me)
 	}
+	c.Patch("/api/users/me", map[string]any{"last_name": "Byron"}).Expect(200)
+	// An optional name that shows nothing is no name, as one of spaces is.
+	if me := c.Patch("/api/users/me", map[string]any{"last_name": "\u200b\u2800"}).Expect(200).Map(); me["last_name"] != "" {
+		t.Fatalf("invisible last name stored: %q", me["last_name"])
+	}
 	c.Patch("/api/users/me", map[string]any{}).Expect(200)
 	for _, body := range []map[string]any{
 		{"first_name": ""},
@@ -154,6 +159,8 @@ func TestUpdateMe(t *testing.T) {
 		{"first_name": "   "},
 		{"first_name": "\u200b"},
 		{"first_name": "\u2060\ufeff \u3164"},
+		{"first_name": "\u2800\u2800 \u2800"},
+		{"first_name": "\U0001D159"},
 		{"last_name": "Love\nlace"},
 		{"first_name": "\u202eatsugua"},
 		{"email": "new@example.com"},

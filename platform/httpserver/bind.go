@@ -118,7 +118,7 @@ func newValidator() *validator.Validate {
 	// notblank: text that shows nothing (white space, zero-width and other invisible
 	// characters) is as good as missing.
 	_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
-		return strings.ContainsFunc(fl.Field().String(), shows)
+		return !Blank(fl.Field().String())
 	})
 	_ = v.RegisterValidation("visible", func(fl validator.FieldLevel) bool {
 		return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
@@ -131,11 +131,17 @@ func newValidator() *validator.Validate {
 	return v
 }
 
+// Blank reports whether text shows nothing: only white space, zero-width and other
+// invisible characters. Required text must not be blank (validate:"notblank");
+// optional text that is blank is stored as empty (see the DTOs' Normalize).
+func Blank(s string) bool { return !strings.ContainsFunc(s, shows) }
+
 // shows is true for a character that puts something on the screen: a letter, digit,
-// punctuation or symbol, except the Hangul fillers, letters that render as blanks.
+// punctuation or symbol, except those that render as blanks (the Hangul fillers,
+// the braille blank, the musical null notehead).
 func shows(r rune) bool {
 	switch r {
-	case '\u115F', '\u1160', '\u3164', '\uFFA0':
+	case '\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800', '\U0001D159':
 		return false
 	}
 	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
