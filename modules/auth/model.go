@@ -40,6 +40,12 @@ func (u *User) CanAct() error {
 	return nil
 }
 
+// samePassword reports whether two loads of one user have the same password, so
+// nothing changed it in between.
+func (u *User) samePassword(other *User) bool {
+	return u.PasswordHash != nil && other.PasswordHash != nil && *u.PasswordHash == *other.PasswordHash
+}
+
 // TokenKind says what a single-use email token is for.
 type TokenKind string
 

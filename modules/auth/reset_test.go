@@ -216,3 +216,27 @@ func TestResetDuringConcurrentSignInsLeavesNoSession(t *testing.T) {
 		}
 	}
 }
+
+// A password change checks the current password against the user as its request
+// loaded it. If the owner resets in between, the change must not then overwrite
+// the owner's new password (an attacker with a session and the old password would
+// get the account back).
+func TestChangeRacingAResetDoesNotUndoIt(t *testing.T) {
+	t.Parallel()
+	var svc *auth.Service
+	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
+	signupVerified(t, app, "ada@example.com")
+	ctx := context.Background()
+	stale, err := svc.Login(ctx, "ada@example.com", pw) // the change request's view of the user
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.Client()
+	c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
+	c.Post("/api/auth/reset-password", map[string]any{"token": app.LinkToken("ada@example.com", "Reset"), "new_password": newPw}).Expect(200)
+	if err := svc.ChangePassword(ctx, stale, nil, pw, "the attacker's password"); err == nil {
+		t.Fatal("a change checked against the password before the reset went through")
+	}
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "the attacker's password"}).ExpectError(401, "INVALID_CREDENTIALS")
+	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": newPw}).Expect(200)
+}

@@ -217,6 +217,16 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, keep []byte, curr
 	now := s.clock.Now()
 	hash := s.hash.hash(next)
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		// u is the user as this request loaded it; a reset or another change may have
+		// committed since (the hashing above is slow). Overwriting that would give
+		// the account back to whoever knew the old password.
+		cur, err := s.store.lockUser(ctx, u.ID, lockUpdate)
+		if err != nil {
+			return err
+		}
+		if !cur.samePassword(u) {
+			return ErrWrongPassword
+		}
 		if err := s.store.setPassword(ctx, u.ID, hash, now); err != nil {
 			return err
 		}
@@ -272,7 +282,7 @@ func (s *Service) StartSession(ctx context.Context, u *User, create func(ctx con
 		if err != nil {
 			return err
 		}
-		if cur.PasswordHash == nil || u.PasswordHash == nil || *cur.PasswordHash != *u.PasswordHash {
+		if !cur.samePassword(u) {
 			return ErrInvalidCredentials
 		}
 		if err := cur.CanAct(); err != nil {
