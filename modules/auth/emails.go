@@ -198,10 +198,8 @@ func (s *Service) mailResetLink(ctx context.Context, t *mailer.Template, load fu
 		if u.CanAct() != nil {
 			return nil
 		}
-		for _, kind := range []TokenKind{TokenResetPassword, TokenVerifyEmail} {
-			if err := s.store.retireTokens(ctx, u.ID, kind, s.clock.Now()); err != nil {
-				return err
-			}
+		if err := s.retireLinks(ctx, u.ID, s.clock.Now()); err != nil {
+			return err
 		}
 		token, err := s.issueToken(ctx, u.ID, TokenResetPassword, s.cfg.ResetTokenTTL)
 		if err != nil {

@@ -13,4 +13,5 @@ var (
 	// A wrong current password is a field error of the form, not a failed sign-in:
 	// the caller stays signed in.
 	ErrWrongPassword = apperr.Validation(map[string]string{"current_password": "is incorrect"})
+	ErrSamePassword  = apperr.Validation(map[string]string{"new_password": "must differ from the current password"})
 )

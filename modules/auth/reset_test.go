@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/fastsvelte/fastsvelte/modules"
 	"github.com/fastsvelte/fastsvelte/modules/auth"
+	"github.com/fastsvelte/fastsvelte/platform/apperr"
+	"github.com/fastsvelte/fastsvelte/platform/sessions"
 	"github.com/fastsvelte/fastsvelte/platform/testkit"
 )
 
@@ -135,6 +138,8 @@ func TestPasswordResetLimitsAndSuspension(t *testing.T) {
 	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = NULL WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// Used up by the refusal: reactivation does not revive it (a tester found it did).
+	c.Post("/api/auth/reset-password", map[string]any{"token": early, "new_password": newPw}).ExpectError(400, "INVALID_TOKEN")
 	login(t, app, "sus@example.com") // the password did not change
 	if _, err := app.DB.NewRaw("UPDATE users SET suspended_at = now() WHERE email_normalized = 'sus@example.com'").Exec(t.Context()); err != nil {
 		t.Fatal(err)
@@ -231,12 +236,49 @@ func TestChangeRacingAResetDoesNotUndoIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A session that outlives the reset (made afterwards), so only the password
+	// check can refuse the change.
 	c := app.Client()
 	c.Post("/api/auth/forgot-password", map[string]any{"email": "ada@example.com"}).Expect(202)
 	c.Post("/api/auth/reset-password", map[string]any{"token": app.LinkToken("ada@example.com", "Reset"), "new_password": newPw}).Expect(200)
-	if err := svc.ChangePassword(ctx, stale, nil, pw, "the attacker's password"); err == nil {
-		t.Fatal("a change checked against the password before the reset went through")
+	after := app.Client()
+	after.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": newPw}).Expect(200)
+	if err := svc.ChangePassword(ctx, stale, sessionID(t, after), pw, "the attacker's password"); !errors.Is(err, auth.ErrWrongPassword) {
+		t.Fatalf("a change checked against the password before the reset = %v, want the wrong-password refusal", err)
 	}
 	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": "the attacker's password"}).ExpectError(401, "INVALID_CREDENTIALS")
 	c.Post("/api/auth/login", map[string]any{"email": "ada@example.com", "password": newPw}).Expect(200)
+}
+
+// sessionID is the stored id of the client's session.
+func sessionID(t *testing.T, c *testkit.Client) []byte {
+	t.Helper()
+	id, ok := sessions.ParsePublicID(currentID(t, c))
+	if !ok {
+		t.Fatal("the session list gave an id ParsePublicID refuses")
+	}
+	return id
+}
+
+// A change in flight from a session its owner signs out from elsewhere must not
+// finish: it would set the password of whoever held that session, and sign the
+// owner out.
+func TestChangeFromASessionSignedOutMeanwhileFails(t *testing.T) {
+	t.Parallel()
+	var svc *auth.Service
+	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
+	signupVerified(t, app, "ada@example.com")
+	ctx := context.Background()
+	attacker, owner := login(t, app, "ada@example.com"), login(t, app, "ada@example.com")
+	u, err := svc.Login(ctx, "ada@example.com", pw) // the change request's view of the user
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := sessionID(t, attacker)
+	owner.Do(http.MethodDelete, "/api/auth/sessions/"+currentID(t, attacker), nil).Expect(204)
+	if err := svc.ChangePassword(ctx, u, held, pw, "the attacker's password"); !errors.Is(err, apperr.ErrUnauthorized) {
+		t.Fatalf("a change from a signed-out session = %v, want UNAUTHORIZED", err)
+	}
+	owner.Get("/api/users/me").Expect(200)
+	login(t, app, "ada@example.com") // the password is unchanged
 }

@@ -176,43 +176,65 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 // account someone else signed up with it (docs/security.md).
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
 	now := s.clock.Now()
-	return s.db.WithTx(ctx, func(ctx context.Context) error {
+	// refused is an answer that still commits: the token stays used.
+	var refused error
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		// The token first: an invalid one costs no argon2 work.
 		userID, err := s.store.consumeToken(ctx, hashToken(token), TokenResetPassword, now)
 		if err != nil {
 			return err
 		}
-		// A link mailed before a suspension must not change the account after it.
+		// A link mailed before a suspension must not change the account, then or
+		// after a reactivation: it is used up, and the user's links with it.
 		u, err := s.store.lockUser(ctx, userID, lockUpdate)
 		if err != nil {
 			return err
 		}
+		refused = u.CanAct()
 		if u.DeletedAt != nil {
-			return ErrInvalidToken
+			refused = ErrInvalidToken
 		}
-		if err := u.CanAct(); err != nil {
-			return err
+		if refused != nil {
+			return s.retireLinks(ctx, userID, now)
 		}
 		if err := s.store.setPassword(ctx, userID, s.hash.hash(newPassword), now); err != nil {
 			return err
 		}
 		// Confirmation links die too: the address is confirmed now, and an old one
 		// from a stranger's sign-up has nothing left to do.
-		for _, kind := range []TokenKind{TokenResetPassword, TokenVerifyEmail} {
-			if err := s.store.retireTokens(ctx, userID, kind, now); err != nil {
-				return err
-			}
+		if err := s.retireLinks(ctx, userID, now); err != nil {
+			return err
 		}
 		return s.sessions.RevokeAll(ctx, userID, nil)
 	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+// retireLinks voids the user's unused reset and confirmation links.
+func (s *Service) retireLinks(ctx context.Context, userID uuid.UUID, now time.Time) error {
+	for _, kind := range []TokenKind{TokenResetPassword, TokenVerifyEmail} {
+		if err := s.store.retireTokens(ctx, userID, kind, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ChangePassword replaces a signed-in user's password after checking the current
 // one, and ends every other session of theirs: a change is what someone does after
 // noticing another device they don't trust. keep is the caller's session.
+//
+// Reset links stay valid: only the mailbox owner can use one, and it must still
+// win over a change made by whoever holds a session and the old password.
 func (s *Service) ChangePassword(ctx context.Context, u *User, keep []byte, current, next string) error {
 	if !s.hash.verify(current, u.PasswordHash) {
 		return ErrWrongPassword
+	}
+	if next == current {
+		return ErrSamePassword
 	}
 	now := s.clock.Now()
 	hash := s.hash.hash(next)
@@ -227,11 +249,15 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, keep []byte, curr
 		if !cur.samePassword(u) {
 			return ErrWrongPassword
 		}
-		if err := s.store.setPassword(ctx, u.ID, hash, now); err != nil {
+		// The session asking may have been signed out from elsewhere meanwhile.
+		alive, err := s.sessions.Hold(ctx, keep)
+		if err != nil {
 			return err
 		}
-		// A reset link mailed before the change would undo it.
-		if err := s.store.retireTokens(ctx, u.ID, TokenResetPassword, now); err != nil {
+		if !alive {
+			return apperr.ErrUnauthorized
+		}
+		if err := s.store.setPassword(ctx, u.ID, hash, now); err != nil {
 			return err
 		}
 		return s.sessions.RevokeAll(ctx, u.ID, keep)

@@ -271,6 +271,19 @@ func (r *Revoker) RevokeAll(ctx context.Context, userID uuid.UUID, keep []byte) 
 	return err
 }
 
+// Hold share-locks session id until the transaction in ctx ends and reports whether
+// it still exists. A change made on behalf of a session (a new password) holds it,
+// so a concurrent revoke either waits for the change or is seen by it: a session
+// signed out from elsewhere can no longer finish one.
+func (r *Revoker) Hold(ctx context.Context, id []byte) (bool, error) {
+	var got []byte // FOR SHARE cannot lock an aggregate: select the row itself
+	err := r.db.Conn(ctx).NewSelect().Model((*Session)(nil)).Column("id").Where("id = ?", id).For("SHARE").Scan(ctx, &got)
+	if database.IsNoRows(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // PrincipalFrom returns the caller, if the request was authenticated.
 func PrincipalFrom(c *gin.Context) (*Principal, bool) {
 	v, ok := c.Get(principalKey)
