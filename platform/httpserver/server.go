@@ -47,6 +47,10 @@ func NewRouter(cfg *config.Config, log *slog.Logger, db *database.DB) (*Router, 
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// No 307 from /x/ to /x: a client following it keeps the method, so
+	// DELETE /api/auth/sessions/ (an empty id) would become "sign out everywhere
+	// else". A path the API does not have is a 404.
+	e.RedirectTrailingSlash = false
 	// Handlers pass c.Request.Context() to services, never c itself: gin recycles
 	// c for the next request while database/sql may still be watching the old one.
 	// Only configured proxies may speak for the client, or anyone could pick the IP
