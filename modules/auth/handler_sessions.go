@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -53,7 +54,12 @@ func (h *handler) revokeSession(c *gin.Context) {
 		httpserver.Fail(c, apperr.ErrNotFound)
 		return
 	}
-	found, err := h.sessions.Revoke(c, id)
+	p := sessions.MustPrincipal(c)
+	var found bool
+	err := h.svc.ActAsSession(c.Request.Context(), p.UserID, p.SessionID, func(ctx context.Context) (err error) {
+		found, err = h.sessions.Revoke(ctx, c, id)
+		return err
+	})
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

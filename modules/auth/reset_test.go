@@ -282,3 +282,29 @@ func TestChangeFromASessionSignedOutMeanwhileFails(t *testing.T) {
 	owner.Get("/api/users/me").Expect(200)
 	login(t, app, "ada@example.com") // the password is unchanged
 }
+
+// Signing out other devices is something the acting session does: if that session
+// was itself signed out meanwhile (by a concurrent password change, say), it may no
+// longer sign anyone out (a tester saw both the change and the revoke succeed).
+func TestSignOutFromASessionSignedOutMeanwhileFails(t *testing.T) {
+	t.Parallel()
+	var svc *auth.Service
+	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
+	signupVerified(t, app, "ada@example.com")
+	ctx := context.Background()
+	owner, other := login(t, app, "ada@example.com"), login(t, app, "ada@example.com")
+	u, err := svc.Login(ctx, "ada@example.com", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := sessionID(t, other)
+	owner.Do(http.MethodDelete, "/api/auth/sessions/"+currentID(t, other), nil).Expect(204)
+	if err := svc.SignOutOthers(ctx, u.ID, gone); !errors.Is(err, apperr.ErrUnauthorized) {
+		t.Fatalf("sign-out-others from a signed-out session = %v, want UNAUTHORIZED", err)
+	}
+	ran := false
+	if err := svc.ActAsSession(ctx, u.ID, gone, func(context.Context) error { ran = true; return nil }); !errors.Is(err, apperr.ErrUnauthorized) || ran {
+		t.Fatalf("acting as a signed-out session = %v (ran %v), want UNAUTHORIZED", err, ran)
+	}
+	owner.Get("/api/users/me").Expect(200)
+}

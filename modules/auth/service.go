@@ -264,9 +264,32 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, keep []byte, curr
 	})
 }
 
-// SignOutOthers ends every session of the user but keep.
+// ActAsSession runs fn, something a session does to its own account (signing out a
+// device, or all others), only if that session still exists, and serialized with
+// password changes and resets by the user's row lock. Without it, a session signed
+// out by a concurrent change could still sign out others afterwards. Every such
+// transaction locks the user row before any session row, so none can deadlock.
+func (s *Service) ActAsSession(ctx context.Context, userID uuid.UUID, acting []byte, fn func(ctx context.Context) error) error {
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.lockUser(ctx, userID, lockShare); err != nil {
+			return err
+		}
+		alive, err := s.sessions.Hold(ctx, acting)
+		if err != nil {
+			return err
+		}
+		if !alive {
+			return apperr.ErrUnauthorized
+		}
+		return fn(ctx)
+	})
+}
+
+// SignOutOthers ends every session of the user but keep, the acting one.
 func (s *Service) SignOutOthers(ctx context.Context, userID uuid.UUID, keep []byte) error {
-	return s.sessions.RevokeAll(ctx, userID, keep)
+	return s.ActAsSession(ctx, userID, keep, func(ctx context.Context) error {
+		return s.sessions.RevokeAll(ctx, userID, keep)
+	})
 }
 
 // Login checks credentials. Unverified and suspended accounts are reported only

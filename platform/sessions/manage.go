@@ -38,10 +38,9 @@ func (m *Manager) List(ctx context.Context, userID uuid.UUID) ([]Session, error)
 
 // Revoke deletes one of the caller's sessions; false when they have none with that
 // id (another user's session counts as none). Revoking the current one also clears
-// the cookie, as logout does.
-func (m *Manager) Revoke(c *gin.Context, id []byte) (bool, error) {
+// the cookie, as logout does. ctx carries the database handle (database.WithTx).
+func (m *Manager) Revoke(ctx context.Context, c *gin.Context, id []byte) (bool, error) {
 	p := MustPrincipal(c)
-	ctx := c.Request.Context()
 	res, err := m.db.Conn(ctx).NewDelete().Model((*Session)(nil)).
 		Where("id = ? AND user_id = ?", id, p.UserID).Exec(ctx)
 	if err != nil {
