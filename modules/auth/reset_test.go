@@ -155,10 +155,7 @@ func TestPasswordResetLimitsAndSuspension(t *testing.T) {
 // that commits in between must not leave that session alive (found by a tester:
 // logins looping with the old password kept a session through the reset).
 func TestResetBetweenPasswordCheckAndSessionLeavesNoSession(t *testing.T) {
-	t.Parallel()
-	var svc *auth.Service
-	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
-	signupVerified(t, app, "ada@example.com")
+	app, svc := startWithAda(t)
 	ctx := context.Background()
 	u, err := svc.Login(ctx, "ada@example.com", pw) // the old password checks out...
 	if err != nil {
@@ -227,10 +224,7 @@ func TestResetDuringConcurrentSignInsLeavesNoSession(t *testing.T) {
 // the owner's new password (an attacker with a session and the old password would
 // get the account back).
 func TestChangeRacingAResetDoesNotUndoIt(t *testing.T) {
-	t.Parallel()
-	var svc *auth.Service
-	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
-	signupVerified(t, app, "ada@example.com")
+	app, svc := startWithAda(t)
 	ctx := context.Background()
 	stale, err := svc.Login(ctx, "ada@example.com", pw) // the change request's view of the user
 	if err != nil {
@@ -264,10 +258,7 @@ func sessionID(t *testing.T, c *testkit.Client) []byte {
 // finish: it would set the password of whoever held that session, and sign the
 // owner out.
 func TestChangeFromASessionSignedOutMeanwhileFails(t *testing.T) {
-	t.Parallel()
-	var svc *auth.Service
-	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
-	signupVerified(t, app, "ada@example.com")
+	app, svc := startWithAda(t)
 	ctx := context.Background()
 	attacker, owner := login(t, app, "ada@example.com"), login(t, app, "ada@example.com")
 	u, err := svc.Login(ctx, "ada@example.com", pw) // the change request's view of the user
@@ -287,10 +278,7 @@ func TestChangeFromASessionSignedOutMeanwhileFails(t *testing.T) {
 // was itself signed out meanwhile (by a concurrent password change, say), it may no
 // longer sign anyone out (a tester saw both the change and the revoke succeed).
 func TestSignOutFromASessionSignedOutMeanwhileFails(t *testing.T) {
-	t.Parallel()
-	var svc *auth.Service
-	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
-	signupVerified(t, app, "ada@example.com")
+	app, svc := startWithAda(t)
 	ctx := context.Background()
 	owner, other := login(t, app, "ada@example.com"), login(t, app, "ada@example.com")
 	u, err := svc.Login(ctx, "ada@example.com", pw)
@@ -307,4 +295,15 @@ func TestSignOutFromASessionSignedOutMeanwhileFails(t *testing.T) {
 		t.Fatalf("acting as a signed-out session = %v (ran %v), want UNAUTHORIZED", err, ran)
 	}
 	owner.Get("/api/users/me").Expect(200)
+}
+
+// startWithAda starts the app with access to the auth service, for tests that
+// interleave service calls with requests, and a verified ada@example.com.
+func startWithAda(t *testing.T) (*testkit.App, *auth.Service) {
+	t.Helper()
+	t.Parallel()
+	var svc *auth.Service
+	app := testkit.Start(t, modules.All, nil, fx.Populate(&svc))
+	signupVerified(t, app, "ada@example.com")
+	return app, svc
 }
