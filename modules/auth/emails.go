@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
@@ -144,28 +145,12 @@ func (w *resendVerificationWorker) Work(ctx context.Context, job *river.Job[rese
 	})
 }
 
-// mailVerification mints a fresh link (voiding older ones) and mails it in one
-// transaction, unless the account is gone, verified or may not act.
+// mailVerification mints a fresh confirmation link (voiding older ones) and mails
+// it, unless the account is gone, verified or may not act.
 func (s *Service) mailVerification(ctx context.Context, load func(context.Context) (*User, error)) error {
-	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		u, err := load(ctx)
-		if errors.Is(err, ErrUserNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if u.Verified() || u.CanAct() != nil {
-			return nil
-		}
-		if err := s.store.retireTokens(ctx, u.ID, TokenVerifyEmail, s.clock.Now()); err != nil {
-			return err
-		}
-		token, err := s.issueToken(ctx, u.ID, TokenVerifyEmail, s.cfg.VerifyTokenTTL)
-		if err != nil {
-			return err
-		}
-		return s.deliver(ctx, tmplVerify, u, "/app/verify-email?token="+token)
+	return s.mailLink(ctx, load, mailedLink{
+		kind: TokenVerifyEmail, ttl: s.cfg.VerifyTokenTTL, voids: []TokenKind{TokenVerifyEmail},
+		skip: (*User).Verified, tmpl: tmplVerify, path: "/app/verify-email?token=",
 	})
 }
 
@@ -183,10 +168,30 @@ func (w *resetPasswordWorker) Work(ctx context.Context, job *river.Job[resetPass
 	})
 }
 
-// mailResetLink mints a fresh reset link and mails it in one transaction, unless the
-// account is gone or may not act. Older reset and confirmation links die: the new
-// one sets the password and confirms the address.
+// mailResetLink mints a fresh reset link and mails it with t, unless the account is
+// gone or may not act. Older reset and confirmation links die: the new one sets the
+// password and confirms the address.
 func (s *Service) mailResetLink(ctx context.Context, t *mailer.Template, load func(context.Context) (*User, error)) error {
+	return s.mailLink(ctx, load, mailedLink{
+		kind: TokenResetPassword, ttl: s.cfg.ResetTokenTTL, voids: []TokenKind{TokenResetPassword, TokenVerifyEmail},
+		tmpl: t, path: "/app/reset-password?token=",
+	})
+}
+
+// mailedLink is one kind of single-use link a job mints and mails.
+type mailedLink struct {
+	kind  TokenKind
+	ttl   time.Duration
+	voids []TokenKind      // the user's unused links of these kinds die first
+	skip  func(*User) bool // true: this user needs no such link (nil: every user may)
+	tmpl  *mailer.Template
+	path  string // the token is appended
+}
+
+// mailLink loads the user and, unless they are gone, may not act or are skipped,
+// voids their older links, mints a fresh one and mails it, all in one transaction:
+// a send that fails rolls the token back, and the job retries with a new one.
+func (s *Service) mailLink(ctx context.Context, load func(context.Context) (*User, error), l mailedLink) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		u, err := load(ctx)
 		if errors.Is(err, ErrUserNotFound) {
@@ -195,17 +200,20 @@ func (s *Service) mailResetLink(ctx context.Context, t *mailer.Template, load fu
 		if err != nil {
 			return err
 		}
-		if u.CanAct() != nil {
+		if u.CanAct() != nil || (l.skip != nil && l.skip(u)) {
 			return nil
 		}
-		if err := s.retireLinks(ctx, u.ID, s.clock.Now()); err != nil {
-			return err
+		now := s.clock.Now()
+		for _, kind := range l.voids {
+			if err := s.store.retireTokens(ctx, u.ID, kind, now); err != nil {
+				return err
+			}
 		}
-		token, err := s.issueToken(ctx, u.ID, TokenResetPassword, s.cfg.ResetTokenTTL)
+		token, err := s.issueToken(ctx, u.ID, l.kind, l.ttl)
 		if err != nil {
 			return err
 		}
-		return s.deliver(ctx, t, u, "/app/reset-password?token="+token)
+		return s.deliver(ctx, l.tmpl, u, l.path+token)
 	})
 }
 
